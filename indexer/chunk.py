@@ -1,0 +1,103 @@
+"""Cut a determination into section-level chunks, the unit both retrievers index.
+
+A chunk is a disputed item's rationale, the clinical summary, or another section, cut at
+sentence boundaries to fit the embedding model's window with a sentence of overlap. The
+"how the determination was made" boilerplate is kept for display and never chunked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import layouts
+from .determination import Determination, Issue
+from .parse import sentences
+
+RATIONALE, SUMMARY, OTHER = "rationale", "summary", "other"
+NOT_RETRIEVED = {"how-made", "decisions", "reviewer-qualifications", "header",
+                 "medical-professional-review"}
+
+
+@dataclass
+class Chunk:
+    chunk_id: str
+    doc_id: str
+    section_id: str
+    section_title: str
+    kind: str
+    issue_index: int | None
+    text: str
+
+    def embedding_text(self, determination: Determination) -> str:
+        """Return the text to embed: the chunk, led by its disputed item for context."""
+        if self.issue_index is not None:
+            return f"{determination.issues[self.issue_index].item}. {self.text}"
+        return self.text
+
+
+def chunk_determination(determination: Determination, max_words: int = 150,
+                        overlap: int = 1) -> list[Chunk]:
+    """Return the retrievable chunks of a determination, in reading order."""
+    chunks: list[Chunk] = []
+    by_section = {issue.section_id: i for i, issue in enumerate(determination.issues)}
+    for section in determination.sections:
+        base = re.sub(r"-\d+$", "", section.id)
+        if base in NOT_RETRIEVED:
+            continue
+        if section.id in by_section and section.id != "rationale":
+            index = by_section[section.id]
+            pieces = [(index, determination.issues[index].rationale)]
+            kind = RATIONALE
+        elif section.id == "rationale" and determination.issues:
+            pieces = _professional_review_pieces(determination.issues)
+            kind = RATIONALE
+        else:
+            kind = SUMMARY if base == "clinical-case-summary" else OTHER
+            pieces = [(None, _without_boilerplate(section.text))]
+        for issue_index, text in pieces:
+            for window in windows(text, max_words, overlap):
+                chunks.append(Chunk(
+                    chunk_id=f"{determination.doc_id}/{section.id}/{len(chunks)}",
+                    doc_id=determination.doc_id, section_id=section.id,
+                    section_title=section.title, kind=kind, issue_index=issue_index,
+                    text=window,
+                ))
+    return chunks
+
+
+def _professional_review_pieces(issues: list[Issue]) -> list[tuple[int, str]]:
+    pieces: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for index, issue in enumerate(issues):
+        if issue.rationale not in seen:
+            seen.add(issue.rationale)
+            pieces.append((index, issue.rationale))
+    return pieces
+
+
+def _without_boilerplate(text: str) -> str:
+    for pattern in layouts.BOILERPLATE:
+        text = pattern.sub("", text)
+    return text.strip()
+
+
+def windows(text: str, max_words: int, overlap: int) -> list[str]:
+    """Split text at sentence boundaries into windows of at most max_words words."""
+    units: list[str] = []
+    for sentence in sentences(text.replace("\n\n", " ")):
+        words = sentence.split()
+        for start in range(0, len(words), max_words):  # a run-on "sentence" is cut by words
+            units.append(" ".join(words[start:start + max_words]))
+    result: list[str] = []
+    current: list[str] = []
+    for unit in units:
+        if current and sum(len(u.split()) for u in current) + len(unit.split()) > max_words:
+            result.append(" ".join(current))
+            current = current[-overlap:] if overlap else []
+            while current and sum(len(u.split()) for u in current) + len(unit.split()) > max_words:
+                current.pop(0)
+        current.append(unit)
+    if current and (not result or " ".join(current) not in result[-1]):
+        result.append(" ".join(current))
+    return [w for w in result if w.strip()]

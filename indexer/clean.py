@@ -1,0 +1,189 @@
+"""Undo PDF text-extraction artifacts: turn raw letter text into clean paragraphs.
+
+Letters extracted from PDFs arrive with every line break doubled, a line holding a single
+space where a paragraph ends, runs of blank lines at page breaks, words split across lines
+with a hyphen, wrapped capitalised headings, double spaces and stray leading spaces. The
+cleaner knows nothing of layouts: the parser passes the headings and labels that must stand
+at the start of a paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Hyphenated line ends whose hyphen belongs to the word ("x-" + "rays", "follow-" + "up").
+KEEP_HYPHEN_LEFT = {
+    "non", "self", "post", "pre", "follow", "well", "x", "co", "anti", "multi", "semi", "over",
+    "long", "short", "full", "part", "low", "high", "one", "two", "three", "four", "five", "six",
+    "left", "right", "ex", "mid", "on", "off", "in", "out", "all", "cross", "half", "out",
+    "work", "sub", "intra", "inter", "peri", "extra", "re-", "bi", "tri", "day", "year", "week",
+}
+KEEP_HYPHEN_RIGHT = {
+    "up", "ups", "term", "based", "related", "sided", "rays", "ray", "time", "day", "week", "month",
+    "year", "dose", "lasting", "level", "like", "free", "old", "specific", "going", "induced",
+    "certified", "certification", "operative", "operatively", "surgical", "existing", "fold",
+    "wave", "type", "scale", "contained", "care", "reported",
+}
+
+_SENTENCE_END = re.compile(r"[.?!:;\"')\]]$")
+
+
+@dataclass
+class Block:
+    """A cleaned paragraph; heading names the section it opens when it is a heading."""
+
+    text: str
+    heading: str | None = None
+
+
+def normalize(raw: str) -> str:
+    """Unify line ends, spaces and invisible characters."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n\n\n")
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[\u00ad\u200b\u200c\u200d\ufeff]", "", text)
+    text = text.replace("\u2010", "-").replace("\u2011", "-").replace("\t", " ")
+    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C")
+
+
+def _is_doubled(lines: list[str]) -> bool:
+    """Tell whether every line break was doubled by the extractor."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if len(filled) < 4:
+        return False
+    followed_by_blank = sum(
+        1 for i in filled if i + 2 < len(lines) and lines[i + 1] == "" and lines[i + 2] != ""
+    )
+    return followed_by_blank >= 0.6 * len(filled)
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join the lines of one paragraph, mending words split by a hyphen at a line end."""
+    text = ""
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        if not text:
+            text = line
+            continue
+        left = re.search(r"([A-Za-z0-9]+)-$", text)
+        right = re.match(r"([A-Za-z0-9]+)", line)
+        if left and right and not text.endswith(" -") and not text.endswith("--"):
+            left_word, right_word = left.group(1), right.group(1)
+            keep = (
+                len(left_word) <= 2
+                or left_word.lower() in KEEP_HYPHEN_LEFT
+                or right_word.lower() in KEEP_HYPHEN_RIGHT
+                or right_word[0].isdigit()
+                or left_word[-1].isdigit()
+                or right_word[0].isupper()
+            )
+            text = text + line if keep else text[:-1] + line
+        else:
+            text = f"{text} {line}"
+    return tidy(text)
+
+
+def tidy(text: str) -> str:
+    """Collapse runs of spaces and mend run-together numbered lists."""
+    text = re.sub(r"(?<=[a-z:])(\d{1,2}\.)(?=[A-Z])", r" \1 ", text)
+    text = re.sub(r"[ \u00a0]{2,}", " ", text)
+    return text.strip()
+
+
+def _match_any(text: str, patterns: Iterable[tuple[str, re.Pattern]]) -> str | None:
+    for name, pattern in patterns:
+        if pattern.fullmatch(text):
+            return name
+    return None
+
+
+def blocks(
+    raw: str,
+    headings: list[tuple[str, re.Pattern]] = (),
+    starts: list[re.Pattern] = (),
+    ends: list[re.Pattern] = (),
+) -> list[Block]:
+    """Split raw text into cleaned blocks.
+
+    headings: (name, pattern) pairs matched against a whole line, or two lines when a heading
+    wraps; a match becomes a heading block. starts: patterns for labels that open a paragraph
+    ("Decision rationale:"). ends: patterns for lines that close one ("...:  Upheld").
+    """
+    lines = normalize(raw).split("\n")
+    doubled = _is_doubled(lines)
+    widths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    full_width = widths[int(len(widths) * 0.8)] if widths else 80
+
+    result: list[Block] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            text = join_lines(pending)
+            if text:
+                result.append(Block(text))
+            pending.clear()
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            # Doubled text: an empty line is the echo of a break, a line of spaces ends a
+            # paragraph, a run of empty lines is a page break inside a paragraph.
+            if not doubled or line != "":
+                flush()
+            i += 1
+            continue
+        stripped = tidy(line)
+        heading = _match_any(stripped.rstrip(":").strip(), headings)
+        consumed = 1
+        if heading is None:
+            # A label heading with its text on the same line: "ISSUE AT DISPUTE: PT x 12".
+            labelled = _match_label(stripped, headings)
+            if labelled:
+                flush()
+                name, label, rest = labelled
+                result.append(Block(label, name))
+                lines[i] = rest
+                continue
+        if heading is None:
+            following = _next_filled(lines, i)
+            if following is not None:
+                both = tidy(f"{stripped} {lines[following]}").rstrip(":").strip()
+                heading = _match_any(both, headings)
+                if heading:
+                    consumed = following - i + 1
+        if heading:
+            flush()
+            joined = tidy(" ".join(lines[i:i + consumed]).replace("\n", " "))
+            result.append(Block(joined, heading))
+            i += consumed
+            continue
+        if any(p.match(stripped) for p in starts):
+            flush()
+        pending.append(line)
+        if any(p.search(stripped) for p in ends):
+            flush()
+        elif not doubled and _SENTENCE_END.search(stripped) and len(stripped) < 0.6 * full_width:
+            flush()
+        i += 1
+    flush()
+    return result
+
+
+def _match_label(text: str, headings) -> tuple[str, str, str] | None:
+    colon = text.find(":")
+    if colon <= 0 or colon == len(text) - 1:
+        return None
+    name = _match_any(text[:colon].strip(), headings)
+    return (name, text[:colon].strip(), text[colon + 1:].strip()) if name else None
+
+
+def _next_filled(lines: list[str], i: int) -> int | None:
+    for j in range(i + 1, min(i + 6, len(lines))):
+        if lines[j].strip():
+            return j
+    return None

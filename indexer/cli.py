@@ -1,0 +1,227 @@
+"""The precedent command: index, parse, show, search, similar, serve."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import click
+from waitress import serve
+
+from webui import create_app
+
+from . import settings as config
+from .build import build
+from .determination import Determination
+from .parse import parse_text
+from .query import QueryError
+from .read import ReadError, read_letter
+from .search import MODES, NotFound, SearchResponse, Searcher, load_determination
+from .store import IndexUnavailable
+
+EXIT_NOTHING, EXIT_USAGE = 1, 2
+
+
+class Failure(click.ClickException):
+    """A one-line error with the contract's exit status."""
+
+    def __init__(self, message: str, code: int = EXIT_NOTHING):
+        super().__init__(message)
+        self.exit_code = code
+
+
+def common(command):
+    """Add --index and --json to a command."""
+    command = click.option("--json", "as_json", is_flag=True, help="Print JSON.")(command)
+    return click.option("--index", "index_dir", envvar="PRECEDENT_INDEX", default="index",
+                        show_default=True, help="Index directory.")(command)
+
+
+def _settings(index_dir: str) -> dict:
+    return config.load(index=index_dir)
+
+
+def _searcher(index_dir: str) -> Searcher:
+    try:
+        return Searcher(_settings(index_dir))
+    except IndexUnavailable as problem:
+        raise Failure(str(problem), EXIT_USAGE) from None
+
+
+def _filters(pairs: tuple[str, ...]) -> dict[str, str]:
+    filters = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise Failure(f"--filter takes KEY=VALUE, not {pair!r}", EXIT_USAGE)
+        key, value = pair.split("=", 1)
+        filters[key.strip()] = value.strip()
+    return filters
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """Search California workers' compensation IMR final determinations."""
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="Drop determinations whose source file is gone.")
+@common
+def index_command(paths, prune, index_dir, as_json):
+    """Ingest letter files and folders (.txt, .pdf) into the index, incrementally."""
+    try:
+        report = build(list(paths), _settings(index_dir), prune=prune)
+    except IndexUnavailable as problem:
+        raise Failure(str(problem), EXIT_USAGE) from None
+    for failure in report.failed:
+        click.echo(f"skipped {failure.path}: {failure.error}", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=1))
+    else:
+        click.echo(report.summary())
+    if report.failed and not (report.added or report.updated or report.unchanged):
+        sys.exit(EXIT_NOTHING)
+
+
+@cli.command("parse")
+@click.argument("file", type=click.Path(path_type=Path))
+@common
+def parse_command(file, index_dir, as_json):
+    """Parse one letter and print the determination (no index needed)."""
+    if not file.is_file():
+        raise Failure(f"{file}: no such file", EXIT_USAGE)
+    try:
+        text, warnings = read_letter(file, int(config.load()["max_file_mb"] * 2**20))
+    except ReadError as error:
+        raise Failure(f"{file}: {error}") from None
+    determination = parse_text(text, file.name)
+    determination.warnings.extend(warnings)
+    _print_determination(determination, as_json)
+
+
+@cli.command("show")
+@click.argument("doc_id")
+@common
+def show_command(doc_id, index_dir, as_json):
+    """Print an indexed determination."""
+    settings = _settings(index_dir)
+    try:
+        determination = load_determination(settings, doc_id)
+    except IndexUnavailable as problem:
+        raise Failure(str(problem), EXIT_USAGE) from None
+    except NotFound as missing:
+        raise Failure(str(missing)) from None
+    _print_determination(determination, as_json)
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True)
+@click.option("-k", "k", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--filter", "filters", multiple=True, metavar="KEY=VALUE",
+              help="decision, treatment, body_part, guideline, specialty, injury_year_from, "
+                   "injury_year_to (repeatable).")
+@common
+def search_command(query, mode, k, filters, index_dir, as_json):
+    """Rank determinations for a query."""
+    searcher = _searcher(index_dir)
+    try:
+        response = searcher.search(query, mode=mode, k=k, filters=_filters(filters))
+    except QueryError as error:
+        raise Failure(str(error), EXIT_USAGE) from None
+    _print_response(response, as_json)
+
+
+@cli.command("similar")
+@click.argument("doc_id", required=False)
+@click.option("--text", help="A pasted case summary or UR denial instead of a DOC_ID.")
+@click.option("-k", "k", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--filter", "filters", multiple=True, metavar="KEY=VALUE")
+@common
+def similar_command(doc_id, text, k, filters, index_dir, as_json):
+    """Find the determinations most like one determination, or like pasted text."""
+    if bool(doc_id) == bool(text):
+        raise Failure("give a DOC_ID or --text, not both or neither", EXIT_USAGE)
+    searcher = _searcher(index_dir)
+    try:
+        response = searcher.similar(doc_id=doc_id, text=text, k=k, filters=_filters(filters))
+    except NotFound as missing:
+        raise Failure(str(missing)) from None
+    except QueryError as error:
+        raise Failure(str(error), EXIT_USAGE) from None
+    if as_json:
+        click.echo(json.dumps({"doc_id": doc_id, **response.to_dict()}, indent=1))
+    else:
+        _print_response(response, False)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=4, show_default=True, type=int)
+@common
+def serve_command(host, port, threads, index_dir, as_json):
+    """Serve the web UI and JSON API (production WSGI server)."""
+    app = create_app({"PRECEDENT": _settings(index_dir)})
+    try:
+        app.extensions["precedent.searcher"]()  # open the index and load the model up front
+    except IndexUnavailable as problem:
+        raise Failure(str(problem), EXIT_USAGE) from None
+    click.echo(f"Precedent serving on http://{host}:{port}/", err=True)
+    serve(app, host=host, port=port, threads=threads, ident="precedent")
+
+
+def _print_determination(determination: Determination, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(determination.to_dict(), indent=1))
+        return
+    d = determination
+    click.echo(f"{d.doc_id}  ({d.format}, from {', '.join(d.sources)})")
+    p = d.patient
+    click.echo(f"patient: age {p.age or '?'}, {p.sex or 'sex unknown'}, injured "
+               f"{p.date_of_injury or 'on an unknown date'}")
+    click.echo(f"reviewer: {', '.join(d.reviewer.specialty) or '?'}; licensed in "
+               f"{', '.join(d.reviewer.licensure) or '?'}")
+    for number, issue in enumerate(d.issues, start=1):
+        click.echo(f"item {number}: {issue.item} -> {issue.decision or '?'} "
+                   f"[{issue.treatment or '?'} | {issue.body_part or '?'} | "
+                   f"{', '.join(issue.guidelines) or '?'}]")
+    for warning in d.warnings:
+        click.echo(f"warning: {warning}")
+    for section in d.sections:
+        click.echo(f"\n## {section.title}  (#{section.id})\n{section.text}")
+
+
+def _print_response(response: SearchResponse, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(response.to_dict(), indent=1))
+        return
+    if response.message:
+        click.echo(response.message, err=True)
+    bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    click.echo(f"{response.total} determinations")
+    for result in response.results:
+        click.echo(f"\n{result.rank}. {result.doc_id}  {result.decision or '?'}  "
+                   f"{result.item or ''}  ({result.score:.3f})  {result.url}")
+        for e in result.excerpts:
+            marked = re.sub(r"<mark[^>]*>(.*?)</mark>",
+                            (lambda m: f"\033[1m{m.group(1)}\033[0m") if bold else r"[\1]", e.html)
+            click.echo(f"   [{e.section}] {_unescape(marked)}")
+
+
+def _unescape(text: str) -> str:
+    return html.unescape(text)
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)

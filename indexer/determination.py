@@ -1,0 +1,92 @@
+"""What a parsed IMR letter is: a determination with its disputed items and sections."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    text: str
+
+
+@dataclass
+class Citation:
+    """One guideline reference, e.g. MTUS Chronic Pain, Physical Medicine, pages 98-99."""
+
+    source: str
+    text: str
+    pages: str | None = None
+
+
+@dataclass
+class Issue:
+    """A disputed item and what the reviewer decided about it."""
+
+    item: str
+    decision: str | None
+    treatment: str | None
+    body_part: str | None
+    guidelines: list[str]
+    rationale: str
+    citations: list[Citation] = field(default_factory=list)
+    section_id: str | None = None
+
+
+@dataclass
+class Patient:
+    age: int | None = None
+    sex: str | None = None
+    date_of_injury: str | None = None
+
+
+@dataclass
+class Reviewer:
+    specialty: list[str] = field(default_factory=list)
+    licensure: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Determination:
+    doc_id: str
+    source: str
+    format: str
+    case_number: str | None
+    reviewer: Reviewer
+    patient: Patient
+    issues: list[Issue]
+    sections: list[Section]
+    warnings: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """Return the contract's JSON shape."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Determination:
+        return cls(
+            doc_id=data["doc_id"],
+            source=data["source"],
+            format=data["format"],
+            case_number=data.get("case_number"),
+            reviewer=Reviewer(**data["reviewer"]),
+            patient=Patient(**data["patient"]),
+            issues=[
+                Issue(**{**issue, "citations": [Citation(**c) for c in issue.get("citations", [])]})
+                for issue in data["issues"]
+            ],
+            sections=[Section(**section) for section in data["sections"]],
+            warnings=list(data.get("warnings", [])),
+            sources=list(data.get("sources", [])),
+        )
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    @property
+    def injury_year(self) -> int | None:
+        date = self.patient.date_of_injury
+        return int(date[:4]) if date else None

@@ -1,0 +1,132 @@
+"""The Whoosh keyword index: BM25F over stemmed chunk fields, weighted by what a chunk is.
+
+A chunk's text goes into the field named after its kind, so the field boosts rank a disputed
+item's rationale above the clinical summary above everything else. The disputed item's own
+words and its guideline citations get fields of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh import qparser, query, scoring
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, TEXT, Schema
+
+from .chunk import OTHER, RATIONALE, SUMMARY, Chunk
+from .determination import Determination
+
+ANALYZER = StemmingAnalyzer()
+TEXT_FIELDS = {RATIONALE: "rationale", SUMMARY: "summary", OTHER: "body"}
+FIELD_BOOSTS = {"rationale": 2.0, "item": 1.5, "summary": 1.2, "citation": 0.6, "body": 0.5}
+
+
+def schema() -> Schema:
+    text = {name: TEXT(analyzer=ANALYZER, phrase=True) for name in FIELD_BOOSTS}
+    return Schema(chunk_id=ID(stored=True, unique=True), doc_id=ID(stored=True), **text)
+
+
+def create(directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    whoosh_index.create_in(str(directory), schema())
+
+
+def write(directory: Path, removed_doc_ids: list[str],
+          added: list[tuple[Determination, list[Chunk]]]) -> None:
+    """Delete the chunks of removed determinations and add new ones, in one commit."""
+    ix = whoosh_index.open_dir(str(directory))
+    writer = ix.writer(limitmb=256)
+    try:
+        for doc_id in removed_doc_ids:
+            writer.delete_by_term("doc_id", doc_id)
+        for determination, chunks in added:
+            for chunk in chunks:
+                fields = {"chunk_id": chunk.chunk_id, "doc_id": chunk.doc_id,
+                          TEXT_FIELDS[chunk.kind]: chunk.text}
+                if chunk.issue_index is not None:
+                    issue = determination.issues[chunk.issue_index]
+                    fields["item"] = issue.item
+                    fields["citation"] = " ".join(c.text for c in issue.citations)
+                writer.add_document(**fields)
+        writer.commit(optimize=len(added) > 200)
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def parse(text: str) -> query.Query:
+    """Parse user syntax (quotes, AND/OR/NOT); malformed syntax falls back to plain words."""
+    parser = qparser.MultifieldParser(list(FIELD_BOOSTS), schema(), fieldboosts=FIELD_BOOSTS,
+                                      group=qparser.OrGroup.factory(0.9))
+    parser.remove_plugin_class(qparser.WildcardPlugin)
+    parser.remove_plugin_class(qparser.FieldsPlugin)
+    parser.remove_plugin_class(qparser.RangePlugin)
+    parser.remove_plugin_class(qparser.BoostPlugin)
+    try:
+        parsed = parser.parse(text)
+        if _usable(parsed):
+            return parsed
+    except Exception:  # whoosh raises assorted errors on malformed syntax
+        pass
+    plain = re.sub(r"[^\w\s./-]", " ", text)
+    plain = re.sub(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b", " ", plain)
+    return parser.parse(plain)
+
+
+def _usable(parsed: query.Query) -> bool:
+    return parsed is not query.NullQuery and bool(list(parsed.terms()))
+
+
+def phrase_query(words: str, boost: float = 1.0) -> query.Query:
+    """Match a word or phrase in any text field, e.g. an expansion "physical therapy"."""
+    tokens = [t.text for t in ANALYZER(words)]
+    if not tokens:
+        return query.NullQuery
+    alternatives = []
+    for field, field_boost in FIELD_BOOSTS.items():
+        if len(tokens) == 1:
+            alternatives.append(query.Term(field, tokens[0], boost=boost * field_boost))
+        else:
+            alternatives.append(query.Phrase(field, tokens, boost=boost * field_boost))
+    return query.Or(alternatives)
+
+
+def stems(text: str) -> set[str]:
+    """Return the index terms of text, as highlighting compares them."""
+    return {t.text for t in ANALYZER(text)}
+
+
+class KeywordIndex:
+    """An open Whoosh index whose documents are mapped to chunk rows."""
+
+    def __init__(self, directory: Path, row_of_chunk: dict[str, int]):
+        self.ix = whoosh_index.open_dir(str(directory))
+        self.searcher = self.ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+        count = self.searcher.doc_count_all()
+        self.row_of_docnum = np.full(count, -1, dtype=np.int64)
+        for docnum, fields in self.searcher.reader().iter_docs():
+            self.row_of_docnum[docnum] = row_of_chunk.get(fields["chunk_id"], -1)
+
+    def search(self, parsed: query.Query, allowed_rows: np.ndarray | None) -> dict[int, float]:
+        """Score every matching chunk; allowed_rows (a boolean mask) filters before ranking."""
+        allow = None
+        if allowed_rows is not None:
+            valid = self.row_of_docnum >= 0
+            keep = np.zeros(len(self.row_of_docnum), dtype=bool)
+            keep[valid] = allowed_rows[self.row_of_docnum[valid]]
+            allow = set(np.nonzero(keep)[0].tolist())
+            if not allow:
+                return {}
+        results = self.searcher.search(parsed, limit=None, filter=allow, terms=False)
+        scores: dict[int, float] = {}
+        for hit in results:
+            row = int(self.row_of_docnum[hit.docnum])
+            if row >= 0:
+                scores[row] = float(hit.score)
+        return scores
+
+    def close(self) -> None:
+        self.searcher.close()

@@ -1,0 +1,331 @@
+"""Parse a cleaned IMR letter into a Determination: layout, sections, disputed items, facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import clean, facts, layouts, vocabulary
+from .clean import Block
+from .determination import Citation, Determination, Issue, Section
+
+FORMAT_IMR_ISSUES = "imr-issues-decisions"
+FORMAT_FINAL_LETTER = "final-determination-letter"
+FORMAT_PROFESSIONAL_REVIEW = "medical-professional-review"
+FORMAT_UNSTRUCTURED = "unstructured"
+
+_SENTENCES = re.compile(r"(?<=[.?!])[\"')\]]?\s+(?=[A-Z0-9\"(\[])")
+_NEGATIVE = re.compile(
+    r"(?i)\bnot\s+(?:medically\s+)?(?:necessary|reasonable|appropriate|certified|recommended|"
+    r"supported|indicated|warranted|approved|established)|\bnon-?certif|\bupheld\b|\buphold\b|"
+    r"\bdenied\b|\bdenial\s+is\s+(?:upheld|affirmed)|\bnot\s+medically\s+necessary")
+_POSITIVE = re.compile(
+    r"(?i)\b(?:is|are|was|were|be|deemed|considered)\s+(?:medically\s+necessary|reasonable\s+and\s+"
+    r"necessary|certified|approved|warranted|supported|indicated|appropriate)|\boverturned\b|"
+    r"\boverturn\b|\bmedically\s+necessary\s+and\s+appropriate")
+_CONCLUSION = re.compile(r"(?i)medically\s+necessary|certif|upheld|uphold|overturn|approved|"
+                         r"denied|warranted|appropriate|recommended")
+
+
+@dataclass
+class _DraftIssue:
+    item: str
+    decision: str | None
+    blocks: list[str] = field(default_factory=list)
+    claims_guideline: str = ""
+    reviewer_guideline: str = ""
+    rationale: list[str] = field(default_factory=list)
+
+
+def sentences(text: str) -> list[str]:
+    """Split prose into sentences without breaking "Dr." or "1. item" style periods badly."""
+    parts = _SENTENCES.split(text.strip())
+    merged: list[str] = []
+    for part in parts:
+        if merged and re.search(r"(?i)\b(?:dr|mr|mrs|ms|vs|no|approx|e\.g|i\.e|p|pp)\.$", merged[-1]):
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    return [s for s in merged if s.strip()]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) character span of each sentence of text."""
+    spans, cursor = [], 0
+    for sentence in sentences(text):
+        start = text.find(sentence, cursor)
+        if start < 0:
+            start = cursor
+        spans.append((start, start + len(sentence)))
+        cursor = start + len(sentence)
+    return spans
+
+
+def decision_from_text(text: str) -> str | None:
+    """Read Upheld/Overturned from the conclusion of a rationale; None when it says neither."""
+    for sentence in reversed(sentences(text)):
+        if not _CONCLUSION.search(sentence):
+            continue
+        if _NEGATIVE.search(sentence):
+            return "Upheld"
+        if _POSITIVE.search(sentence):
+            return "Overturned"
+    return None
+
+
+def parse_text(text: str, source: str) -> Determination:
+    """Parse a letter's raw text (artifacts and all) into a Determination."""
+    blocks = clean.blocks(text, layouts.HEADING_PATTERNS, layouts.PARAGRAPH_STARTS,
+                          layouts.PARAGRAPH_ENDS)
+    grouped = _group(blocks)
+    ids = [section_id for section_id, _ in grouped]
+    header = next((b for sid, b in grouped if sid == "header"), [])
+    header_text = " ".join(b.text for b in header)
+    warnings: list[str] = []
+
+    if "medical-professional-review" in ids or "issue-at-dispute" in ids:
+        layout = FORMAT_PROFESSIONAL_REVIEW
+    elif "decisions" in ids and (
+        "documents-reviewed" in ids or re.search(r"(?i)final\s+determination\s+letter", header_text)
+    ):
+        layout = FORMAT_FINAL_LETTER
+    elif "decisions" in ids or ("clinical-case-summary" in ids and "how-made" in ids):
+        layout = FORMAT_IMR_ISSUES
+    else:
+        layout = FORMAT_UNSTRUCTURED
+
+    if layout == FORMAT_UNSTRUCTURED:
+        warnings.append("no recognizable section headings: indexed as unstructured paragraphs")
+        sections = [Section(f"p{n}", f"Paragraph {n}", b.text)
+                    for n, b in enumerate(blocks, start=1) if b.text]
+        issues: list[Issue] = []
+    elif layout == FORMAT_PROFESSIONAL_REVIEW:
+        sections = _sections(grouped)
+        issues = _professional_review_issues(grouped)
+    else:
+        sections, issues = _decision_sections(grouped, header_text)
+
+    summary = _text_of(grouped, "clinical-case-summary")
+    credentials = " ".join(
+        _text_of(grouped, sid) for sid in ("how-made", "reviewer-qualifications", "header"))
+    all_text = "\n\n".join(b.text for b in blocks)
+    if layout != FORMAT_UNSTRUCTURED and not issues:
+        warnings.append("no disputed item with a decision was recognised")
+    for number, issue in enumerate(issues, start=1):
+        if issue.decision is None:
+            warnings.append(f"item {number}: decision not recognised")
+    case_no = facts.case_number(header_text or all_text) or facts.case_number(all_text)
+    stem = Path(source).stem
+    return Determination(
+        doc_id=case_no or stem,
+        source=Path(source).name,
+        format=layout,
+        case_number=case_no,
+        reviewer=facts.reviewer(credentials or all_text),
+        patient=facts.patient(summary, _without(all_text, _text_of(grouped, "how-made"))),
+        issues=issues,
+        sections=sections,
+        warnings=warnings,
+        sources=[Path(source).name],
+    )
+
+
+def _without(text: str, part: str) -> str:
+    return text.replace(part, " ") if part else text
+
+
+def _group(blocks: list[Block]) -> list[tuple[str, list[Block]]]:
+    """Group blocks under the heading that precedes them; text before any heading is 'header'."""
+    grouped: list[tuple[str, list[Block]]] = []
+    seen: dict[str, int] = {}
+    for block in blocks:
+        if block.heading:
+            seen[block.heading] = seen.get(block.heading, 0) + 1
+            suffix = "" if seen[block.heading] == 1 else f"-{seen[block.heading]}"
+            grouped.append((block.heading + suffix, [block]))
+        elif grouped:
+            grouped[-1][1].append(block)
+        else:
+            grouped.append(("header", [block]))
+    return grouped
+
+
+def _text_of(grouped, section_id: str) -> str:
+    for sid, blocks in grouped:
+        if sid == section_id:
+            return "\n\n".join(b.text for b in blocks if not b.heading)
+    return ""
+
+
+def _title(section_id: str, blocks: list[Block]) -> str:
+    base = section_id.rsplit("-", 1)[0] if section_id[-1].isdigit() else section_id
+    if base in layouts.HEADINGS:
+        return layouts.HEADINGS[base][0]
+    return "Letter header" if section_id == "header" else blocks[0].text[:80]
+
+
+def _sections(grouped) -> list[Section]:
+    return [
+        Section(sid, _title(sid, blocks), "\n\n".join(b.text for b in blocks if not b.heading))
+        for sid, blocks in grouped
+        if any(not b.heading for b in blocks) or sid != "header"
+    ]
+
+
+def _decision_sections(grouped, header_text: str) -> tuple[list[Section], list[Issue]]:
+    """Split the decisions section of layouts (a) and (b) into one section per disputed item."""
+    sections: list[Section] = []
+    issues: list[Issue] = []
+    for sid, blocks in grouped:
+        if not sid.startswith("decisions"):
+            sections.extend(_sections([(sid, blocks)]))
+            continue
+        intro, drafts = _split_items([b.text for b in blocks if not b.heading])
+        sections.append(Section(sid, _title(sid, blocks), "\n\n".join(intro)))
+        for draft in drafts:
+            number = len(issues) + 1
+            issue = _finish(draft, f"issue-{number}")
+            issues.append(issue)
+            title = f"{issue.item}: {issue.decision}" if issue.decision else issue.item
+            sections.append(Section(f"issue-{number}", title, "\n\n".join(draft.blocks)))
+    if len(issues) == 1 and issues[0].decision is None:
+        overall = re.search(r"(?i)final\s+determination\s*:\s*(uphold|overturn)", header_text)
+        if overall:
+            issues[0].decision = "Upheld" if overall.group(1).lower() == "uphold" else "Overturned"
+    return sections, issues
+
+
+def _item_line(text: str) -> tuple[str, str | None] | None:
+    if len(text) > 450 or any(p.match(text) for p in layouts.PARAGRAPH_STARTS):
+        return None
+    found = layouts.ITEM_DECISION.match(text)
+    if found:
+        decision = "Upheld" if found.group("decision").lower().startswith("uph") else "Overturned"
+        return found.group("item"), decision
+    found = layouts.ITEM_NECESSITY.match(text)
+    if found:
+        return found.group("item"), "Upheld" if found.group("neg") else "Overturned"
+    return None
+
+
+def _split_items(texts: list[str]) -> tuple[list[str], list[_DraftIssue]]:
+    intro: list[str] = []
+    drafts: list[_DraftIssue] = []
+    for index, text in enumerate(texts):
+        line = _item_line(text)
+        following = texts[index + 1] if index + 1 < len(texts) else ""
+        bare_item = (
+            line is None and layouts.NUMBERED.match(text) and len(text) < 250
+            and any(p.match(following) for p in layouts.PARAGRAPH_STARTS)
+        )
+        if line or bare_item:
+            item, decision = line if line else (layouts.NUMBERED.sub("", text).strip(" ."), None)
+            drafts.append(_DraftIssue(_clean_item(item), decision, [text]))
+            continue
+        if not drafts:
+            intro.append(text)
+            continue
+        draft = drafts[-1]
+        draft.blocks.append(text)
+        if layouts.CLAIMS_GUIDELINE.match(text):
+            draft.claims_guideline = layouts.CLAIMS_GUIDELINE.sub("", text)
+        elif layouts.REVIEWER_GUIDELINE.match(text):
+            draft.reviewer_guideline = layouts.REVIEWER_GUIDELINE.sub("", text)
+        elif layouts.RATIONALE.match(text):
+            draft.rationale.append(layouts.RATIONALE.sub("", text))
+        elif draft.rationale or not draft.reviewer_guideline:
+            draft.rationale.append(text)
+        else:
+            draft.reviewer_guideline += " " + text
+    return intro, drafts
+
+
+def _clean_item(item: str) -> str:
+    item = re.sub(r"\s+", " ", item).strip(" .:-")
+    item = re.sub(r"(?i)^(?:the\s+)?(?:request(?:ed)?\s+for|requested|retrospective\s+request\s+"
+                  r"for|whether\s+(?:the\s+)?(?:request\s+for\s+)?|is\s+(?:the\s+)?)\s*", "", item)
+    item = re.sub(r"(?i)\s+(?:is|are)\s+(?:not\s+)?medically\s+necessary\??$", "", item)
+    return item.strip(" .:?") or item
+
+
+def _finish(draft: _DraftIssue, section_id: str) -> Issue:
+    rationale = " ".join(draft.rationale).strip()
+    decision = draft.decision or decision_from_text(rationale)
+    cited = draft.reviewer_guideline + " " + rationale
+    guidelines = vocabulary.guidelines_in(cited) or vocabulary.guidelines_in(draft.claims_guideline)
+    return Issue(
+        item=draft.item,
+        decision=decision,
+        treatment=vocabulary.treatment_of(draft.item) or _dominant_treatment(rationale),
+        body_part=vocabulary.body_part_of(draft.item) or _first_or_none(
+            vocabulary.body_parts_in(rationale)),
+        guidelines=guidelines,
+        rationale=rationale,
+        citations=citations(draft.reviewer_guideline),
+        section_id=section_id,
+    )
+
+
+def _first_or_none(values: list[str]) -> str | None:
+    return values[0] if values else None
+
+
+def _dominant_treatment(text: str) -> str | None:
+    counts: dict[str, int] = {}
+    for _, _, label in vocabulary.treatment_mentions(text):
+        counts[label] = counts.get(label, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def citations(guideline_text: str) -> list[Citation]:
+    """Split "Decision based on ... Page(s): 98-99." statements into citations."""
+    found: list[Citation] = []
+    for piece in re.split(r"(?i)(?=decision\s+based\s+on)", guideline_text or ""):
+        piece = re.sub(r"(?i)^decision\s+based\s+on\s+", "", piece).strip(" .")
+        if not piece:
+            continue
+        sources = vocabulary.guidelines_in(piece) or ["Other"]
+        pages = re.search(r"(?i)pages?\(?s?\)?\s*:?\s*([\d][\d\s,&\-]*)", piece)
+        found.append(Citation(sources[0], piece, pages.group(1).strip(" ,") if pages else None))
+    return found
+
+
+def _professional_review_issues(grouped) -> list[Issue]:
+    """Read layout (c): items from ISSUE AT DISPUTE, decisions from the rationale."""
+    disputed = _text_of(grouped, "issue-at-dispute")
+    rationale = _text_of(grouped, "rationale")
+    guideline_text = _text_of(grouped, "guidelines-relied-upon")
+    heading = next((b[0].text for sid, b in grouped if sid == "rationale"), "")
+    default = "Upheld" if re.search(r"(?i)\bNOT\s+MEDICALLY", heading) else (
+        "Overturned" if heading else None)
+    items = _numbered_items(disputed)
+    parts = _numbered_items(rationale) if len(items) > 1 else [rationale]
+    if len(parts) != len(items):
+        parts = [_passage_about(item, rationale) for item in items]
+    issues = []
+    for item, part in zip(items, parts, strict=True):
+        issue = _finish(_DraftIssue(_clean_item(item), None, [], "", guideline_text, [part]),
+                        "rationale")
+        issue.decision = decision_from_text(part) or default
+        issues.append(issue)
+    return issues
+
+
+def _numbered_items(text: str) -> list[str]:
+    pieces = [p.strip() for p in re.split(r"(?:^|\s)\d{1,2}[.)]\s+(?=[A-Z(])", text) if p.strip()]
+    if len(pieces) <= 1:
+        pieces = [p.strip() for p in text.split("\n\n") if p.strip()]
+        if len(pieces) > 1 and not all(len(p) < 250 for p in pieces):
+            pieces = [text.strip()]
+    return pieces or ([text.strip()] if text.strip() else [])
+
+
+def _passage_about(item: str, rationale: str) -> str:
+    """Pick the rationale paragraphs that speak of an item; all of it when none stands out."""
+    words = {w for w in re.findall(r"[a-z]{4,}", item.lower())}
+    paragraphs = [p for p in rationale.split("\n\n") if p.strip()]
+    scored = [(len(words & set(re.findall(r"[a-z]{4,}", p.lower()))), p) for p in paragraphs]
+    best = max((score for score, _ in scored), default=0)
+    chosen = [p for score, p in scored if score == best and best > 0]
+    return "\n\n".join(chosen) if chosen and len(chosen) < len(paragraphs) else rationale

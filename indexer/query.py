@@ -1,0 +1,169 @@
+"""Read a reviewer's question: filters, domain words, expansions and what to embed.
+
+"PT denied for lack of functional improvement" is read as treatment=physical therapy and
+decision=Upheld (soft: matching items rank first), with PT expanded to "physical therapy" for
+the keyword retriever and spelled out for the semantic one. Fielded terms (decision:overturned,
+guideline:odg) and explicit filters are hard: only matching disputed items are searched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import vocabulary
+
+FILTER_KEYS = ("decision", "treatment", "body_part", "guideline", "specialty",
+               "injury_year_from", "injury_year_to")
+ISSUE_KEYS = ("decision", "treatment", "body_part", "guideline")
+MAX_QUERY_CHARS = 1000
+_FIELDED = re.compile(r"(?i)\b(" + "|".join(FILTER_KEYS) + r"):(\"[^\"]*\"|[^\s\"]+)")
+# Words of a chat question that say nothing about the cases sought.
+CHAT_WORDS = re.compile(
+    r"(?i)\b(?:show|find|give|list|me|us|please|cases?|determinations?|letters?|decisions?|"
+    r"imrs?|examples?|any|all|where|which|that|were|was|what|about|the|for|of|a|an|in|on|with)\b")
+
+
+class QueryError(ValueError):
+    """A query or filter that cannot be searched; the message is one plain line."""
+
+
+@dataclass
+class Query:
+    raw: str
+    text: str
+    filters: dict[str, str | int] = field(default_factory=dict)
+    understood: dict[str, str] = field(default_factory=dict)
+    expansions: list[tuple[str, float]] = field(default_factory=list)
+    semantic_text: str = ""
+    keyword_text: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def all_filters(self) -> dict:
+        """The reading reported to the user: hard filters over soft ones."""
+        return {**self.understood, **self.filters}
+
+
+def check_filters(filters: dict[str, str]) -> dict[str, str | int]:
+    """Validate and normalize explicit filters; raise QueryError on an unknown key or value."""
+    checked: dict[str, str | int] = {}
+    for key, value in filters.items():
+        if key not in FILTER_KEYS:
+            raise QueryError(f"unknown filter {key!r}: use one of {', '.join(FILTER_KEYS)}")
+        value = str(value).strip().strip('"')
+        if not value:
+            continue
+        if key.startswith("injury_year"):
+            if not re.fullmatch(r"(19|20)\d\d", value):
+                raise QueryError(f"{key} must be a year such as 2014, not {value!r}")
+            checked[key] = int(value)
+            continue
+        if key == "specialty":
+            checked[key] = value
+            continue
+        normal = vocabulary.canonical(key, value)
+        if normal is None:
+            known = {"decision": "Upheld, Overturned", "guideline": "MTUS, ACOEM, ODG, Other"}
+            hint = known.get(key, "see the facets for known values")
+            raise QueryError(f"unknown {key.replace('_', ' ')} {value!r} ({hint})")
+        checked[key] = normal
+    return checked
+
+
+def _uppercase_abbreviations(text: str) -> str:
+    lookup = {a.lower(): a for a in vocabulary.ABBREVIATIONS}
+    return re.sub(r"[A-Za-z][A-Za-z/\-]*[A-Za-z]",
+                  lambda m: lookup.get(m.group(0).lower(), m.group(0)), text)
+
+
+def understand(raw: str, filters: dict[str, str] | None = None) -> Query:
+    """Turn a question and explicit filters into a Query."""
+    if raw is None or not raw.strip():
+        raise QueryError("empty query: type what you are looking for")
+    notes = []
+    if len(raw) > MAX_QUERY_CHARS:
+        raw = raw[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
+        notes.append(f"query shortened to its first {len(raw)} characters")
+    explicit = dict(filters or {})
+    for match in _FIELDED.finditer(raw):
+        explicit.setdefault(match.group(1).lower(), match.group(2).strip('"'))
+    text = re.sub(r"\s+", " ", _FIELDED.sub(" ", raw)).strip()
+    checked = check_filters(explicit)
+    text = _uppercase_abbreviations(text)
+    # What the user excluded ("NOT acupuncture") is no part of what they are looking for.
+    wanted = re.sub(r'\bNOT\s+("[^"]*"|\S+)', " ", text)
+    wanted = re.sub(r'\b(?:AND|OR)\b|"', " ", wanted)
+
+    understood: dict[str, str] = {}
+    decisions = {label for _, _, label in vocabulary.decision_mentions(wanted)}
+    if len(decisions) == 1:
+        understood["decision"] = decisions.pop()
+    treatments = vocabulary.treatment_mentions(wanted)
+    specific = [m for m in treatments if m[2] not in ("injection", "consultation", "surgery")]
+    if specific or treatments:
+        understood["treatment"] = (specific or treatments)[0][2]
+    body = vocabulary.body_part_mentions(wanted)
+    if body:
+        understood["body_part"] = body[0][2]
+    cited = vocabulary.guideline_mentions(wanted)
+    if cited:
+        understood["guideline"] = cited[0][2]
+    understood = {k: v for k, v in understood.items() if k not in checked}
+
+    expansions: list[tuple[str, float]] = []
+    for start, end, category in treatments:
+        word = wanted[start:end]
+        for synonym in vocabulary.synonyms_of(word):
+            expansions.append((synonym, 0.8))
+        if word in vocabulary.CLASS_WORDS or word.lower() in vocabulary.CLASS_WORDS:
+            expansions.extend((w, 0.3) for w in vocabulary.TREATMENTS[category][:25])
+        elif category in ("opioid", "muscle relaxant", "nsaid", "anticonvulsant"):
+            expansions.append((category, 0.4))
+    for start, end, _ in body:
+        expansions.extend((s, 0.5) for s in vocabulary.synonyms_of(wanted[start:end]))
+
+    keyword_text = _without_decision_words(text)
+    keyword_text = CHAT_WORDS.sub(" ", keyword_text) if _is_plain(keyword_text) else keyword_text
+    return Query(
+        raw=raw, text=text, filters=checked, understood=understood,
+        expansions=_unique(expansions),
+        semantic_text=re.sub(r"\s+", " ", _spelled_out(wanted)).strip() or text,
+        keyword_text=re.sub(r"\s+", " ", keyword_text).strip() or text,
+        notes=notes,
+    )
+
+
+def _is_plain(text: str) -> bool:
+    """Tell whether text uses no search syntax (quotes or operators)."""
+    return '"' not in text and not re.search(r"\b(?:AND|OR|NOT)\b", text)
+
+
+def _without_decision_words(text: str) -> str:
+    if not _is_plain(text):
+        return text
+    kept, cursor = [], 0
+    for start, end, _ in vocabulary.decision_mentions(text):
+        kept.append(text[cursor:start])
+        cursor = end
+    kept.append(text[cursor:])
+    return " ".join(kept)
+
+
+def _spelled_out(text: str) -> str:
+    """Spell out abbreviations for the embedding model: "PT" -> "physical therapy (PT)"."""
+    def expand(match: re.Match) -> str:
+        word = match.group(0)
+        if word not in vocabulary.ABBREVIATIONS:
+            return word
+        long_forms = [w for w in vocabulary.synonyms_of(word) if not w.isupper()]
+        return f"{long_forms[0]} ({word})" if long_forms else word
+    return re.sub(r"[A-Za-z][A-Za-z/\-]*[A-Za-z]", expand, text)
+
+
+def _unique(pairs: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    best: dict[str, tuple[str, float]] = {}
+    for word, boost in pairs:
+        key = word.lower()
+        if key not in best or best[key][1] < boost:
+            best[key] = (word, boost)
+    return list(best.values())[:40]

@@ -1,0 +1,460 @@
+"""The read side: open an index once, then answer searches and similar-case lookups.
+
+A search runs the keyword and semantic retrievers over chunks (filters applied inside both,
+at the level of the disputed item), fuses their scores, ranks determinations by their best
+chunks, puts items that match the query's own words (treatment, decision...) first, and
+builds highlighted excerpts for the top results.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import faiss
+import numpy as np
+
+from . import fusion, keyword, vocabulary
+from .chunk import windows
+from .determination import Determination, Issue
+from .highlight import Excerpt, excerpt
+from .query import ISSUE_KEYS, Query, QueryError, check_filters, understand
+from .store import IndexDir, Manifest, connect
+from .vectors import Encoder
+
+MODES = ("hybrid", "keyword", "semantic")
+# How much an item that contradicts the query's own words is pushed down, per attribute.
+MISMATCH = {"decision": 0.55, "treatment": 0.5, "body_part": 0.75, "guideline": 0.85}
+UNKNOWN = 0.85
+KEYWORD_FLOOR = 0.15  # a keyword match below this share of the best one is not counted
+MAX_PASTED_CHARS = 20000
+
+
+class NotFound(LookupError):
+    """An unknown determination id."""
+
+
+@dataclass
+class Result:
+    doc_id: str
+    source: str
+    score: float
+    rank: int
+    decision: str | None
+    treatment: str | None
+    item: str | None
+    url: str
+    excerpts: list[Excerpt]
+    body_part: str | None = None
+    guidelines: list[str] = field(default_factory=list)
+    specialty: list[str] = field(default_factory=list)
+    issue_index: int | None = None
+    shared: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        data = dict(self.__dict__)
+        data["excerpts"] = [e.to_dict() for e in self.excerpts]
+        data["score"] = round(self.score, 6)
+        return data
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    mode: str
+    understood: dict
+    total: int
+    facets: dict
+    message: str | None
+    results: list[Result]
+
+    def to_dict(self) -> dict:
+        data = dict(self.__dict__)
+        data["results"] = [r.to_dict() for r in self.results]
+        return data
+
+
+@dataclass
+class _Ranked:
+    doc_id: str
+    score: float
+    rows: list[int]
+    issue_index: int | None
+
+
+class Searcher:
+    """An open index: load once per process, then search many times."""
+
+    def __init__(self, settings: dict, encoder: Encoder | None = None):
+        self.settings = settings
+        generation = IndexDir(settings["index"]).require()
+        self.generation = generation
+        self.manifest = Manifest.load(generation)
+        self.manifest.check(settings["model"], settings["chunk_words"], settings["chunk_overlap"])
+        self.db = connect(generation / "store.sqlite", readonly=True)
+        rows = self.db.execute(
+            "SELECT chunk_id, doc_id, section_id, section_title, kind, issue_index, "
+            "sentence_start, sentence_count FROM chunks ORDER BY position").fetchall()
+        self.chunks = [dict(r) for r in rows]
+        self.doc_of_row = [r["doc_id"] for r in rows]
+        self.determinations = {
+            r["doc_id"]: Determination.from_dict(json.loads(r["body"]))
+            for r in self.db.execute("SELECT doc_id, body FROM determinations")
+        }
+        self.rows_of_doc: dict[str, list[int]] = {}
+        for row, doc_id in enumerate(self.doc_of_row):
+            self.rows_of_doc.setdefault(doc_id, []).append(row)
+        self.vectors = faiss.read_index(str(generation / "vectors.faiss"))
+        faiss.omp_set_num_threads(1)  # one query at a time: a second OpenMP pool only contends
+        self.sentence_vectors = np.load(generation / "sentences.npy", mmap_mode="r")
+        self.keyword = keyword.KeywordIndex(
+            generation / "whoosh", {c["chunk_id"]: i for i, c in enumerate(self.chunks)})
+        self._encoder = encoder
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = Encoder(self.settings["model"], int(self.settings["query_cache"]))
+        return self._encoder
+
+    def counts(self) -> dict:
+        return {"determinations": len(self.determinations), "chunks": len(self.chunks)}
+
+    def determination(self, doc_id: str) -> Determination:
+        try:
+            return self.determinations[doc_id]
+        except KeyError:
+            raise NotFound(f"no determination {doc_id!r} in the index") from None
+
+    def chunk_text(self, row: int) -> str:
+        found = self.db.execute("SELECT text FROM chunks WHERE position = ?", (row,)).fetchone()
+        return found["text"] if found else ""
+
+    # --- filtering -------------------------------------------------------------------
+
+    def _allowed(self, filters: dict) -> tuple[np.ndarray | None, dict[str, set[int]] | None]:
+        """Return a chunk-row mask and, per determination, the disputed items that pass."""
+        if not filters:
+            return None, None
+        issue_level = any(key in filters for key in ISSUE_KEYS)
+        allowed: dict[str, set[int]] = {}
+        for doc_id, determination in self.determinations.items():
+            if not _letter_passes(determination, filters):
+                continue
+            passing = {i for i, issue in enumerate(determination.issues)
+                       if _issue_passes(issue, filters)}
+            if issue_level and not passing:
+                continue
+            allowed[doc_id] = passing if issue_level else set(range(len(determination.issues)))
+        mask = np.zeros(len(self.chunks), dtype=bool)
+        for row, chunk in enumerate(self.chunks):
+            issues = allowed.get(chunk["doc_id"])
+            if issues is None:
+                continue
+            index = chunk["issue_index"]
+            mask[row] = index is None or not issue_level or index in issues
+        return mask, allowed
+
+    # --- retrieval -------------------------------------------------------------------
+
+    def _keyword_scores(self, q: Query, mask) -> dict[int, float]:
+        parsed = keyword.parse(q.keyword_text)
+        expansions = [keyword.phrase_query(word, boost) for word, boost in q.expansions]
+        combined = keyword.query.Or([parsed, *[e for e in expansions if e is not keyword.query.NullQuery]])
+        return self.keyword.search(combined, mask)
+
+    def _semantic_scores(self, vector: np.ndarray, mask, cutoff: float) -> dict[int, float]:
+        params = None
+        if mask is not None:
+            ids = np.nonzero(mask)[0].astype("int64")
+            if not len(ids):
+                return {}
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
+        _, scores, rows = self.vectors.range_search(vector[None, :].astype(np.float32), cutoff,
+                                                    params=params)
+        return {int(r): float(s) for r, s in zip(rows, scores, strict=True)}
+
+    def search(self, raw: str, mode: str = "hybrid", k: int = 10,
+               filters: dict | None = None) -> SearchResponse:
+        """Answer a query: ranked determinations with facets, excerpts and a message."""
+        if mode not in MODES:
+            raise QueryError(f"unknown mode {mode!r}: use hybrid, keyword or semantic")
+        q = understand(raw, filters)
+        response = self._run(q, mode, k)
+        if response.total == 0 and q.filters:
+            relaxed = self._run(understand(raw, {}), mode, 0)
+            wanted = ", ".join(f"{key}={value}" for key, value in q.filters.items())
+            response.message = (
+                f"No determination matches {wanted}"
+                + (f"; {relaxed.total} match without that filter." if relaxed.total else ".")
+            )
+        elif response.total == 0:
+            response.message = (f"Nothing matched {q.text!r}: try other words"
+                                + (" or the semantic mode." if mode == "keyword" else "."))
+        if q.notes:
+            response.message = "; ".join([*q.notes, *([response.message] if response.message else [])])
+        return response
+
+    def _run(self, q: Query, mode: str, k: int) -> SearchResponse:
+        mask, allowed = self._allowed(q.filters)
+        cutoff = float(self.settings["similarity_cutoff"])
+        keyword_scores = self._keyword_scores(q, mask) if mode != "semantic" else {}
+        vector = self.encoder.query(q.semantic_text) if mode != "keyword" else None
+        semantic_scores = self._semantic_scores(vector, mask, cutoff) if vector is not None else {}
+        if mode == "keyword":
+            fused = keyword_scores
+        elif mode == "semantic":
+            fused = semantic_scores
+        elif self.settings["fusion"] == "rrf":
+            fused = fusion.rrf(keyword_scores, semantic_scores, float(self.settings["rrf_k"]),
+                               float(self.settings["semantic_weight"]))
+        else:
+            fused = fusion.convex(keyword_scores, semantic_scores,
+                                  float(self.settings["semantic_weight"]), cutoff)
+        counted = self._counted(keyword_scores, semantic_scores)
+        ranked = self._rank(fused, q.understood, allowed, counted)
+        results = [self._result(r, rank, q, vector, fused)
+                   for rank, r in enumerate(ranked[:k], start=1)]
+        return SearchResponse(
+            query=q.raw, mode=mode,
+            understood={"text": q.text, "filters": q.all_filters()},
+            total=len(ranked), facets=self._facets(ranked), message=None, results=results)
+
+    def _counted(self, keyword_scores: dict, semantic_scores: dict) -> set[str]:
+        """Determinations that count as matches: a real keyword match or a close meaning."""
+        best: dict[str, float] = {}
+        for row, score in keyword_scores.items():
+            doc_id = self.doc_of_row[row]
+            best[doc_id] = max(best.get(doc_id, 0.0), score)
+        top = max(best.values(), default=0.0)
+        counted = {d for d, s in best.items() if s >= KEYWORD_FLOOR * top}
+        counted.update(self.doc_of_row[row] for row in semantic_scores)
+        return counted
+
+    def _rank(self, fused: dict[int, float], understood: dict, allowed, counted: set[str]
+              ) -> list[_Ranked]:
+        ranked = []
+        for doc_id, (score, rows) in fusion.aggregate(fused, self.doc_of_row.__getitem__).items():
+            if doc_id not in counted:
+                continue
+            issue_index, factor = self._matched_issue(doc_id, rows, fused, understood, allowed)
+            ranked.append(_Ranked(doc_id, score * factor, rows, issue_index))
+        ranked.sort(key=lambda r: (-r.score, r.doc_id))
+        return ranked
+
+    def _matched_issue(self, doc_id: str, rows: list[int], fused: dict, understood: dict,
+                       allowed) -> tuple[int | None, float]:
+        """Pick the disputed item whose passages matched best, favouring the query's words."""
+        issues = self.determinations[doc_id].issues
+        candidates = sorted(allowed[doc_id]) if allowed and doc_id in allowed and allowed[doc_id] \
+            else list(range(len(issues)))
+        if not candidates:
+            return None, UNKNOWN ** len([k for k in understood if k in ISSUE_KEYS])
+        letter_best = max(fused[r] for r in rows)
+        best = (None, -1.0, 1.0)
+        for index in candidates:
+            own = [fused[r] for r in rows if self.chunks[r]["issue_index"] == index]
+            strength = max(own) if own else 0.8 * letter_best
+            factor = agreement(issues[index], understood)
+            if strength * factor > best[1]:
+                best = (index, strength * factor, factor)
+        return best[0], best[2]
+
+    def _facets(self, ranked: list[_Ranked]) -> dict:
+        facets: dict[str, dict[str, int]] = {"decision": {}, "treatment": {}, "guideline": {}}
+        for r in ranked:
+            issue = self._issue(r.doc_id, r.issue_index)
+            if issue is None:
+                continue
+            for key, values in (("decision", [issue.decision]), ("treatment", [issue.treatment]),
+                                ("guideline", issue.guidelines)):
+                for value in values:
+                    if value:
+                        facets[key][value] = facets[key].get(value, 0) + 1
+        return {k: dict(sorted(v.items(), key=lambda kv: -kv[1])) for k, v in facets.items()}
+
+    def _issue(self, doc_id: str, index: int | None) -> Issue | None:
+        issues = self.determinations[doc_id].issues
+        return issues[index] if index is not None and index < len(issues) else None
+
+    # --- results and excerpts --------------------------------------------------------
+
+    def _result(self, ranked: _Ranked, rank: int, q: Query | None, vector, fused: dict,
+                shared: list[str] | None = None) -> Result:
+        determination = self.determinations[ranked.doc_id]
+        issue = self._issue(ranked.doc_id, ranked.issue_index)
+        terms = set()
+        if q is not None:
+            terms = keyword.stems(q.keyword_text)
+            for word, _ in q.expansions:
+                terms |= keyword.stems(word)
+        excerpts = self._excerpts(ranked, terms, vector, fused)
+        anchor = excerpts[0].section_id if excerpts else (issue.section_id if issue else "")
+        return Result(
+            doc_id=determination.doc_id, source=determination.source, score=ranked.score,
+            rank=rank, decision=issue.decision if issue else None,
+            treatment=issue.treatment if issue else None, item=issue.item if issue else None,
+            url=f"/d/{quote(determination.doc_id)}" + (f"#{anchor}" if anchor else ""),
+            excerpts=excerpts, body_part=issue.body_part if issue else None,
+            guidelines=list(issue.guidelines) if issue else [],
+            specialty=list(determination.reviewer.specialty), issue_index=ranked.issue_index,
+            shared=shared or [])
+
+    def _excerpts(self, ranked: _Ranked, terms: set[str], vector, fused: dict) -> list[Excerpt]:
+        """The 1-3 best passages: the best chunks, from different sections where possible."""
+        rows = ranked.rows
+        if ranked.issue_index is not None:  # the matched item's own passages first
+            rows = sorted(rows, key=lambda r: self.chunks[r]["issue_index"] != ranked.issue_index)
+        best = fused[ranked.rows[0]]
+        chosen: list[int] = []
+        for row in rows:
+            if len(chosen) == 3 or (chosen and fused[row] < 0.5 * best):
+                break
+            if any(self.chunks[c]["section_id"] == self.chunks[row]["section_id"] for c in chosen):
+                continue
+            chosen.append(row)
+        excerpts = []
+        for row in chosen:
+            chunk = self.chunks[row]
+            similarity = None
+            if vector is not None and chunk["sentence_count"]:
+                start = chunk["sentence_start"]
+                block = np.asarray(self.sentence_vectors[start:start + chunk["sentence_count"]],
+                                   dtype=np.float32)
+                similarity = block @ vector
+            excerpts.append(excerpt(self.chunk_text(row), terms, chunk["section_title"],
+                                    chunk["section_id"], similarity, chunk["chunk_id"]))
+        return excerpts
+
+    # --- similar cases -----------------------------------------------------------------
+
+    def similar(self, doc_id: str | None = None, text: str | None = None, k: int = 10,
+                filters: dict | None = None) -> SearchResponse:
+        """Find the determinations closest to one determination or to pasted text."""
+        checked = check_filters(filters or {})
+        if doc_id is not None:
+            source = self.determination(doc_id)
+            rows = [r for r in self.rows_of_doc.get(doc_id, [])
+                    if self.chunks[r]["kind"] in ("summary", "rationale")]
+            rows = rows or self.rows_of_doc.get(doc_id, [])
+            if not rows:
+                raise QueryError(f"determination {doc_id!r} has no indexed text to compare")
+            matrix = np.vstack([self.vectors.reconstruct(int(r)) for r in rows])
+            issues = source.issues
+            label = f"similar to {doc_id}"
+        else:
+            if not text or not text.strip():
+                raise QueryError("paste a case summary or a UR denial to compare")
+            text = text[:MAX_PASTED_CHARS]
+            pieces = windows(text, int(self.settings["chunk_words"]), 0)[:40] or [text]
+            matrix = self.encoder.texts(pieces)
+            issues = [_issue_from_text(text)]
+            label = "similar to the pasted text"
+        vector = matrix.mean(axis=0)
+        vector = (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)
+        mask, allowed = self._allowed(checked)
+        if doc_id is not None:
+            own = np.ones(len(self.chunks), dtype=bool) if mask is None else mask.copy()
+            own[self.rows_of_doc.get(doc_id, [])] = False
+            mask = own
+        scores = self._semantic_scores(vector, mask, 0.2)
+        ranked = []
+        for other, (score, rows) in fusion.aggregate(scores, self.doc_of_row.__getitem__).items():
+            index, shared = self._shared(other, rows, scores, issues, allowed)
+            ranked.append(_Ranked(other, score * (1 + 0.1 * len(shared)), rows, index))
+        ranked.sort(key=lambda r: (-r.score, r.doc_id))
+        results = []
+        for rank, r in enumerate(ranked[:k], start=1):
+            _, shared = self._shared(r.doc_id, r.rows, scores, issues, allowed)
+            results.append(self._result(r, rank, None, vector, scores, shared))
+        return SearchResponse(
+            query=label, mode="semantic", understood={"text": label, "filters": checked},
+            total=len(ranked), facets=self._facets(ranked),
+            message=None if ranked else "No determination is close enough to compare.",
+            results=results)
+
+    def _shared(self, doc_id: str, rows, scores, issues: list[Issue], allowed
+                ) -> tuple[int | None, list[str]]:
+        """Pick the closest item of a similar case and name what it shares with the source."""
+        candidates = self.determinations[doc_id].issues
+        best, best_shared = None, []
+        for index, issue in enumerate(candidates):
+            if allowed and doc_id in allowed and allowed[doc_id] and index not in allowed[doc_id]:
+                continue
+            shared = []
+            for source_issue in issues:
+                common = [value for value, other in (
+                    (issue.treatment, source_issue.treatment),
+                    (issue.body_part, source_issue.body_part),
+                    (issue.decision, source_issue.decision)) if value and value == other]
+                if len(common) > len(shared):
+                    shared = common
+            if best is None or len(shared) > len(best_shared):
+                best, best_shared = index, shared
+        return best, best_shared
+
+
+def agreement(issue: Issue, understood: dict) -> float:
+    """Score how well an item agrees with what the query named: 1.0 when in every respect."""
+    factor = 1.0
+    for key, wanted in understood.items():
+        if key not in MISMATCH:
+            continue
+        have = issue.guidelines if key == "guideline" else [getattr(issue, key)]
+        have = [h for h in have if h]
+        if not have:
+            factor *= UNKNOWN
+        elif wanted not in have:
+            factor *= MISMATCH[key]
+    return factor
+
+
+def _letter_passes(determination: Determination, filters: dict) -> bool:
+    if "specialty" in filters:
+        wanted = str(filters["specialty"]).lower()
+        if not any(wanted in s.lower() for s in determination.reviewer.specialty):
+            return False
+    year = determination.injury_year
+    if "injury_year_from" in filters and (year is None or year < filters["injury_year_from"]):
+        return False
+    if "injury_year_to" in filters and (year is None or year > filters["injury_year_to"]):
+        return False
+    return True
+
+
+def _issue_passes(issue: Issue, filters: dict) -> bool:
+    if "decision" in filters and issue.decision != filters["decision"]:
+        return False
+    if "treatment" in filters and issue.treatment != filters["treatment"]:
+        return False
+    if "body_part" in filters and issue.body_part != filters["body_part"]:
+        return False
+    return "guideline" not in filters or filters["guideline"] in issue.guidelines
+
+
+def _issue_from_text(text: str) -> Issue:
+    """Read the treatment, body part and decision a pasted text is about."""
+    counts: dict[str, int] = {}
+    for _, _, label in vocabulary.treatment_mentions(text):
+        counts[label] = counts.get(label, 0) + 1
+    treatment = max(counts, key=counts.get) if counts else None
+    parts = vocabulary.body_parts_in(text)
+    decisions = [label for _, _, label in vocabulary.decision_mentions(text)]
+    return Issue(item="pasted text", decision=decisions[-1] if decisions else None,
+                 treatment=treatment, body_part=parts[0] if parts else None, guidelines=[],
+                 rationale="")
+
+
+def load_determination(settings: dict, doc_id: str) -> Determination:
+    """Read one determination from the live index without loading the search engines."""
+    generation = IndexDir(settings["index"]).require()
+    Manifest.load(generation)
+    db = connect(generation / "store.sqlite", readonly=True)
+    try:
+        row = db.execute("SELECT body FROM determinations WHERE doc_id = ?", (doc_id,)).fetchone()
+    finally:
+        db.close()
+    if row is None:
+        raise NotFound(f"no determination {doc_id!r} in the index")
+    return Determination.from_dict(json.loads(row["body"]))

