@@ -34,12 +34,22 @@ class Excerpt:
                 "html": self.html, "found_by": self.found_by}
 
 
-def term_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+def term_spans(text: str, terms) -> list[tuple[int, int]]:
     """Return character spans of the tokens of text whose index term is in terms."""
     if not terms:
         return []
     return [(t.startchar, t.endchar) for t in ANALYZER(text, chars=True, positions=True)
             if t.text in terms]
+
+
+def keyword_score(text: str, terms: dict[str, float]) -> float:
+    """Sum the weights of the distinct query terms in text, doubled where two stand together."""
+    tokens = [t.text for t in ANALYZER(text)]
+    found = {t for t in tokens if t in terms}
+    score = sum(terms[t] for t in found)
+    adjacent = {(a, b) for a, b in zip(tokens, tokens[1:], strict=False)
+                if a in terms and b in terms and a != b}
+    return score + sum(min(terms[a], terms[b]) for a, b in adjacent)
 
 
 def merge_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -65,12 +75,11 @@ def render(text: str, marks: list[tuple[int, int]], css_class: str | None = None
     return "".join(out)
 
 
-def passage(text: str, terms: set[str], sentence_similarity: np.ndarray | None = None
+def passage(text: str, terms: dict[str, float], sentence_similarity: np.ndarray | None = None
             ) -> tuple[str, list[tuple[int, int]], str]:
     """Choose the best 40-80 word passage of text; return it, its marks and what found it."""
     spans = sentence_spans(text) or [(0, len(text))]
-    keyword_hits = [len({text[s:e].lower() for s, e in term_spans(text[a:b], terms)})
-                    for a, b in spans]
+    keyword_hits = [keyword_score(text[a:b], terms) for a, b in spans]
     similarity = np.zeros(len(spans))
     if sentence_similarity is not None and len(sentence_similarity) == len(spans):
         similarity = np.asarray(sentence_similarity, dtype=float)
@@ -121,7 +130,7 @@ def _trim(text: str, marks: list[tuple[int, int]]) -> tuple[str, list[tuple[int,
     return prefix + text[start:end] + suffix, kept
 
 
-def excerpt(text: str, terms: set[str], section: str, section_id: str,
+def excerpt(text: str, terms: dict[str, float], section: str, section_id: str,
             sentence_similarity: np.ndarray | None = None, chunk_id: str = "") -> Excerpt:
     """Build the excerpt of one chunk for one query."""
     chosen, marks, found_by = passage(text, terms, sentence_similarity)

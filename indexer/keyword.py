@@ -94,6 +94,13 @@ def phrase_query(words: str, boost: float = 1.0) -> query.Query:
     return query.Or(alternatives)
 
 
+def bigram_query(pairs: list[tuple[str, str]], boost: float = 1.0) -> query.Query:
+    """Reward chunks where the query's consecutive words stand together."""
+    alternatives = [query.Phrase(field, list(pair), slop=2, boost=boost * FIELD_BOOSTS[field])
+                    for pair in pairs for field in ("rationale", "summary", "item")]
+    return query.Or(alternatives) if alternatives else query.NullQuery
+
+
 def stems(text: str) -> set[str]:
     """Return the index terms of text, as highlighting compares them."""
     return {t.text for t in ANALYZER(text)}

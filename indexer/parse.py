@@ -313,11 +313,20 @@ def _professional_review_issues(grouped) -> list[Issue]:
 
 
 def _numbered_items(text: str) -> list[str]:
-    pieces = [p.strip() for p in re.split(r"(?:^|\s)\d{1,2}[.)]\s+(?=[A-Z(])", text) if p.strip()]
-    if len(pieces) <= 1:
-        pieces = [p.strip() for p in text.split("\n\n") if p.strip()]
-        if len(pieces) > 1 and not all(len(p) < 250 for p in pieces):
-            pieces = [text.strip()]
+    """Split "1. X 2. Y" (numbers in sequence from 1) into items; else paragraphs."""
+    cuts, expected = [], 1
+    for match in re.finditer(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+(?=\S)", text):
+        if int(match.group(1)) == expected:
+            cuts.append(match)
+            expected += 1
+    if len(cuts) > 1:
+        ends = [m.start() for m in cuts[1:]] + [len(text)]
+        return [text[m.end():end].strip() for m, end in zip(cuts, ends, strict=True)]
+    pieces = [p.strip() for p in text.split("\n\n") if p.strip()]
+    if len(pieces) > 1 and not all(len(p) < 250 for p in pieces):
+        pieces = [text.strip()]
+    if len(cuts) == 1 and len(pieces) == 1:
+        pieces = [text[cuts[0].end():].strip()]
     return pieces or ([text.strip()] if text.strip() else [])
 
 

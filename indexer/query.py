@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import vocabulary
+from . import keyword, vocabulary
 
 FILTER_KEYS = ("decision", "treatment", "body_part", "guideline", "specialty",
                "injury_year_from", "injury_year_to")
@@ -38,6 +38,23 @@ class Query:
     semantic_text: str = ""
     keyword_text: str = ""
     notes: list[str] = field(default_factory=list)
+
+    def term_weights(self) -> dict[str, float]:
+        """Index terms to mark in excerpts, weighted: the user's own words over expansions."""
+        weights: dict[str, float] = {}
+        for word, boost in self.expansions:
+            for term in keyword.stems(word):
+                weights[term] = max(weights.get(term, 0.0), 0.5 * boost)
+        for term in keyword.stems(self.keyword_text):
+            weights[term] = 1.0
+        return weights
+
+    def bigrams(self) -> list[tuple[str, str]]:
+        """Consecutive word pairs of the user's words ("functional improvement")."""
+        if not _is_plain(self.keyword_text):
+            return []
+        terms = [t.text for t in keyword.ANALYZER(self.keyword_text)]
+        return list(zip(terms, terms[1:], strict=False))
 
     def all_filters(self) -> dict:
         """The reading reported to the user: hard filters over soft ones."""

@@ -160,9 +160,10 @@ class Searcher:
 
     def _keyword_scores(self, q: Query, mask) -> dict[int, float]:
         parsed = keyword.parse(q.keyword_text)
-        expansions = [keyword.phrase_query(word, boost) for word, boost in q.expansions]
-        combined = keyword.query.Or([parsed, *[e for e in expansions if e is not keyword.query.NullQuery]])
-        return self.keyword.search(combined, mask)
+        extra = [keyword.phrase_query(word, boost) for word, boost in q.expansions]
+        extra.append(keyword.bigram_query(q.bigrams()))
+        extra = [e for e in extra if e is not keyword.query.NullQuery]
+        return self.keyword.search(keyword.query.Or([parsed, *extra]), mask)
 
     def _semantic_scores(self, vector: np.ndarray, mask, cutoff: float) -> dict[int, float]:
         params = None
@@ -284,11 +285,7 @@ class Searcher:
                 shared: list[str] | None = None) -> Result:
         determination = self.determinations[ranked.doc_id]
         issue = self._issue(ranked.doc_id, ranked.issue_index)
-        terms = set()
-        if q is not None:
-            terms = keyword.stems(q.keyword_text)
-            for word, _ in q.expansions:
-                terms |= keyword.stems(word)
+        terms = q.term_weights() if q is not None else {}
         excerpts = self._excerpts(ranked, terms, vector, fused)
         anchor = excerpts[0].section_id if excerpts else (issue.section_id if issue else "")
         return Result(
@@ -301,7 +298,7 @@ class Searcher:
             specialty=list(determination.reviewer.specialty), issue_index=ranked.issue_index,
             shared=shared or [])
 
-    def _excerpts(self, ranked: _Ranked, terms: set[str], vector, fused: dict) -> list[Excerpt]:
+    def _excerpts(self, ranked: _Ranked, terms: dict[str, float], vector, fused: dict) -> list[Excerpt]:
         """The 1-3 best passages: the best chunks, from different sections where possible."""
         rows = ranked.rows
         if ranked.issue_index is not None:  # the matched item's own passages first
