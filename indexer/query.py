@@ -15,7 +15,9 @@ from . import keyword, vocabulary
 
 FILTER_KEYS = ("decision", "treatment", "body_part", "guideline", "specialty",
                "injury_year_from", "injury_year_to")
-ISSUE_KEYS = ("decision", "treatment", "body_part", "guideline")
+# Not in the outside contract: used by conversations ("without ODG").
+EXTRA_KEYS = ("guideline_not",)
+ISSUE_KEYS = ("decision", "treatment", "body_part", "guideline", "guideline_not")
 MAX_QUERY_CHARS = 1000
 _FIELDED = re.compile(r"(?i)\b(" + "|".join(FILTER_KEYS) + r"):(\"[^\"]*\"|[^\s\"]+)")
 # Words of a chat question that say nothing about the cases sought.
@@ -65,7 +67,7 @@ def check_filters(filters: dict[str, str]) -> dict[str, str | int]:
     """Validate and normalize explicit filters; raise QueryError on an unknown key or value."""
     checked: dict[str, str | int] = {}
     for key, value in filters.items():
-        if key not in FILTER_KEYS:
+        if key not in FILTER_KEYS and key not in EXTRA_KEYS:
             raise QueryError(f"unknown filter {key!r}: use one of {', '.join(FILTER_KEYS)}")
         value = str(value).strip().strip('"')
         if not value:
@@ -78,7 +80,7 @@ def check_filters(filters: dict[str, str]) -> dict[str, str | int]:
         if key == "specialty":
             checked[key] = value
             continue
-        normal = vocabulary.canonical(key, value)
+        normal = vocabulary.canonical(key.removesuffix("_not"), value)
         if normal is None:
             known = {"decision": "Upheld, Overturned", "guideline": "MTUS, ACOEM, ODG, Other"}
             hint = known.get(key, "see the facets for known values")
@@ -93,7 +95,7 @@ def _uppercase_abbreviations(text: str) -> str:
                   lambda m: lookup.get(m.group(0).lower(), m.group(0)), text)
 
 
-def understand(raw: str, filters: dict[str, str] | None = None) -> Query:
+def understand(raw: str, filters: dict[str, str] | None = None, ignore=()) -> Query:
     """Turn a question and explicit filters into a Query."""
     if raw is None or not raw.strip():
         raise QueryError("empty query: type what you are looking for")
@@ -125,7 +127,7 @@ def understand(raw: str, filters: dict[str, str] | None = None) -> Query:
     cited = vocabulary.guideline_mentions(wanted)
     if cited:
         understood["guideline"] = cited[0][2]
-    understood = {k: v for k, v in understood.items() if k not in checked}
+    understood = {k: v for k, v in understood.items() if k not in checked and k not in ignore}
 
     expansions: list[tuple[str, float]] = []
     for start, end, category in treatments:

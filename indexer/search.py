@@ -9,6 +9,7 @@ builds highlighted excerpts for the top results.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -177,11 +178,11 @@ class Searcher:
         return {int(r): float(s) for r, s in zip(rows, scores, strict=True)}
 
     def search(self, raw: str, mode: str = "hybrid", k: int = 10,
-               filters: dict | None = None) -> SearchResponse:
+               filters: dict | None = None, ignore=()) -> SearchResponse:
         """Answer a query: ranked determinations with facets, excerpts and a message."""
         if mode not in MODES:
             raise QueryError(f"unknown mode {mode!r}: use hybrid, keyword or semantic")
-        q = understand(raw, filters)
+        q = understand(raw, filters, ignore)
         response = self._run(q, mode, k)
         if response.total == 0 and q.filters:
             relaxed = self._run(understand(raw, {}), mode, 0)
@@ -263,11 +264,16 @@ class Searcher:
         return best[0], best[2]
 
     def _facets(self, ranked: list[_Ranked]) -> dict:
-        facets: dict[str, dict[str, int]] = {"decision": {}, "treatment": {}, "guideline": {}}
+        facets: dict[str, dict[str, int]] = {"decision": {}, "treatment": {}, "guideline": {},
+                                             "body_part": {}, "citation": {}}
         for r in ranked:
             issue = self._issue(r.doc_id, r.issue_index)
             if issue is None:
                 continue
+            for label in {citation_label(c) for c in issue.citations}:
+                facets["citation"][label] = facets["citation"].get(label, 0) + 1
+            if issue.body_part:
+                facets["body_part"][issue.body_part] = facets["body_part"].get(issue.body_part, 0) + 1
             for key, values in (("decision", [issue.decision]), ("treatment", [issue.treatment]),
                                 ("guideline", issue.guidelines)):
                 for value in values:
@@ -392,6 +398,22 @@ class Searcher:
         return best, best_shared
 
 
+def citation_label(citation) -> str:
+    """Name a citation briefly: "MTUS Chronic Pain, Physical Medicine p. 98-99"."""
+    text = re.sub(r"(?i)pages?\(?s?\)?\s*:?.*$", "", citation.text)
+    text = re.sub(r"(?i)\b(?:medical\s+)?treatment\s+guidelines?\b|\bnon-mtus\s+citation\b|"
+                  r"\(effective[^)]*\)", "", text)
+    text = re.sub(r"(?i)\bguidelines?\b", " ", text)
+    words: list[str] = []
+    for word in text.split():
+        if word.upper() == "MTUS" and "MTUS" in words:
+            continue
+        words.append(word.upper() if word.upper() in ("MTUS", "ODG", "ACOEM") else
+                     word[:1].upper() + word[1:] if len(word) > 3 else word)
+    text = " ".join(words).strip(" ,.;")
+    return f"{text} p. {citation.pages}" if citation.pages else text
+
+
 def agreement(issue: Issue, understood: dict) -> float:
     """Score how well an item agrees with what the query named: 1.0 when in every respect."""
     factor = 1.0
@@ -426,6 +448,8 @@ def _issue_passes(issue: Issue, filters: dict) -> bool:
     if "treatment" in filters and issue.treatment != filters["treatment"]:
         return False
     if "body_part" in filters and issue.body_part != filters["body_part"]:
+        return False
+    if "guideline_not" in filters and filters["guideline_not"] in issue.guidelines:
         return False
     return "guideline" not in filters or filters["guideline"] in issue.guidelines
 

@@ -1,0 +1,87 @@
+"""Follow-up questions in a conversation: refine the previous question instead of starting over.
+
+"only the overturned ones" sets decision=Overturned; "what about the knee?" swaps the body part;
+"what about acupuncture?" swaps the treatment; "without ODG" excludes a guideline; "any
+decision" or "clear filters" drops filters. A message that reads as a new question starts over.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from . import vocabulary
+
+_FOLLOW_UP = re.compile(
+    r"(?i)^\s*(?:and|but|now|only|just|what\s+about|how\s+about|same\s+(?:for|with)|show\s+only|"
+    r"without|except|excluding|exclude|not|also|instead|limit|restrict|narrow|filter|clear|"
+    r"remove|drop|any|all|include|with|citing|for\s+the)\b")
+_WITHOUT = re.compile(r"(?i)\b(?:without|excluding|exclude|except|not|no)\s+(?:the\s+)?(\S+)")
+_CLEAR = re.compile(r"(?i)\b(?:clear|remove|drop|reset)\s+(?:all\s+)?(?:the\s+)?filters?\b|"
+                    r"\bstart\s+over\b")
+_ANY_DECISION = re.compile(r"(?i)\b(?:any|all|both)\s+(?:decisions?|outcomes?)\b")
+
+
+@dataclass
+class Turn:
+    """What one turn of a conversation searches for."""
+
+    query: str
+    filters: dict = field(default_factory=dict)
+    ignore: list[str] = field(default_factory=list)
+    mode: str = "hybrid"
+
+
+def is_follow_up(message: str) -> bool:
+    """Tell whether a message refines the previous question rather than asking a new one."""
+    words = message.split()
+    if _FOLLOW_UP.match(message):
+        return True
+    return len(words) <= 4 and bool(
+        vocabulary.decision_mentions(message) or vocabulary.body_part_mentions(message)
+        or vocabulary.guideline_mentions(message))
+
+
+def refine(previous: Turn | None, message: str, mode: str | None = None) -> Turn:
+    """Return the turn a message asks for, given the conversation's previous turn."""
+    message = message.strip()
+    if previous is None or not is_follow_up(message):
+        return Turn(query=message, mode=mode or (previous.mode if previous else "hybrid"))
+    turn = replace(previous, filters=dict(previous.filters), ignore=list(previous.ignore),
+                   mode=mode or previous.mode)
+    if _CLEAR.search(message):
+        return replace(turn, filters={}, ignore=[])
+    if _ANY_DECISION.search(message):
+        turn.filters.pop("decision", None)
+        turn.ignore.append("decision")
+    excluded = set()
+    for match in _WITHOUT.finditer(message):
+        guideline = vocabulary.canonical("guideline", match.group(1))
+        if guideline and vocabulary.guideline_mentions(match.group(1)):
+            turn.filters["guideline_not"] = guideline
+            turn.filters.pop("guideline", None)
+            excluded.add(guideline)
+    decisions = {label for _, _, label in vocabulary.decision_mentions(message)}
+    if len(decisions) == 1:
+        turn.filters["decision"] = decisions.pop()
+    for _, _, part in vocabulary.body_part_mentions(message)[:1]:
+        turn.filters["body_part"] = part
+    treatments = [m for m in vocabulary.treatment_mentions(message) if m[2] != "injection"]
+    if treatments:
+        start, end, category = treatments[0]
+        turn.filters["treatment"] = category
+        turn.query = _swap_treatment(turn.query, message[start:end])
+    for _, _, guideline in vocabulary.guideline_mentions(message):
+        if guideline not in excluded:
+            turn.filters["guideline"] = guideline
+            turn.filters.pop("guideline_not", None)
+    return turn
+
+
+def _swap_treatment(query: str, new_words: str) -> str:
+    """Put the new treatment's words where the old treatment was named, or append them."""
+    mentions = vocabulary.treatment_mentions(query)
+    if not mentions:
+        return f"{query} {new_words}"
+    start, end, _ = mentions[0]
+    return f"{query[:start]}{new_words}{query[end:]}"

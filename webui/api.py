@@ -1,0 +1,63 @@
+"""The JSON API: thin views over the answers module."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from . import answers
+from .errors import BadRequest
+
+bp = Blueprint("api", __name__)
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("request body must be a JSON object")
+    return body
+
+
+@bp.get("/api/search")
+def search():
+    args = request.args
+    return answers.search_answer(args.get("q"), answers.read_mode(args.get("mode")),
+                                 answers.read_k(args.get("k")), answers.read_filters(args))
+
+
+@bp.get("/api/determinations/<path:doc_id>")
+def determination(doc_id):
+    return answers.get_engine().run("determination", doc_id).to_dict()
+
+
+@bp.get("/api/similar/<path:doc_id>")
+def similar(doc_id):
+    args = request.args
+    return answers.similar_answer(doc_id=doc_id, k=answers.read_k(args.get("k")),
+                                  filters=answers.read_filters(args))
+
+
+@bp.post("/api/similar")
+def similar_to_text():
+    body = _json_body()
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise BadRequest("give the text to compare as {\"text\": ...}")
+    return answers.similar_answer(text=text, k=answers.read_k(body.get("k")),
+                                  filters=answers.read_filters(body.get("filters") or {}))
+
+
+@bp.post("/api/chat")
+def chat():
+    body = _json_body()
+    conversation_id, message = body.get("conversation_id"), body.get("message")
+    if conversation_id is not None and not isinstance(conversation_id, str):
+        raise BadRequest("conversation_id must be a string or null")
+    if not isinstance(message, str):
+        raise BadRequest("message must be a string")
+    mode = answers.read_mode(body["mode"]) if body.get("mode") else None
+    return answers.chat_answer(conversation_id, message, mode)
+
+
+@bp.get("/healthz")
+def healthz():
+    return answers.health()
