@@ -20,9 +20,9 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
+from . import keyword, parse
 from .chunk import Chunk, chunk_determination
 from .determination import Determination
-from . import keyword, parse
 from .parse import parse_text
 from .read import ReadError, letter_files, read_letter
 from .store import SCHEMA_VERSION, IndexDir, IndexUnavailable, Manifest, connect

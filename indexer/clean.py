@@ -18,8 +18,7 @@ from dataclasses import dataclass
 KEEP_HYPHEN_LEFT = {
     "non", "self", "post", "pre", "follow", "well", "x", "co", "anti", "multi", "semi", "over",
     "long", "short", "full", "part", "low", "high", "one", "two", "three", "four", "five", "six",
-    "left", "right", "ex", "mid", "on", "off", "in", "out", "all", "cross", "half", "out",
-    "work", "sub", "intra", "inter", "peri", "extra", "re-", "bi", "tri", "day", "year", "week",
+    "left", "right", "ex", "mid", "on", "off", "in", "out", "all", "cross", "half", "work", "sub", "intra", "inter", "peri", "extra", "re-", "bi", "tri", "day", "year", "week",
 }
 KEEP_HYPHEN_RIGHT = {
     "up", "ups", "term", "based", "related", "sided", "rays", "ray", "time", "day", "week", "month",

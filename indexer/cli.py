@@ -20,7 +20,7 @@ from .determination import Determination
 from .parse import parse_text
 from .query import QueryError
 from .read import ReadError, read_letter
-from .search import MODES, NotFound, SearchResponse, Searcher, load_determination
+from .search import MODES, NotFound, Searcher, SearchResponse, load_determination
 from .store import IndexUnavailable
 
 EXIT_NOTHING, EXIT_USAGE = 1, 2

@@ -32,7 +32,8 @@ CASE_LABEL = re.compile(
     r"(?i)\b(?:IMR\s+)?case\s*(?:number|no\.?|#)\s*:?\s*([A-Z]{1,4}\d{2}-?\d{4,8})\b")
 INJURY_CUE = re.compile(
     r"(?i)(?:date\s+of\s+(?:the\s+)?injury|injury\s+date|\bDOI\b|injur(?:y|ies|ed)|"
-    r"industrial\s+(?:injury|accident)|was\s+hurt|accident)"
+    r"industrial\s+(?:injury|accident)|\bhurt\b|\bfell\b|\bslipped\b|accident|incident|"
+    r"cumulative\s+trauma)"
 )
 AGE = re.compile(
     r"(?i)\b(\d{2})(?:\s*|-)(?:year|yr)s?(?:\s*|-)old\b|\b(\d{2})\s*y/?o\b|\bage(?:d)?\s*:?\s*(\d{2})\b"

@@ -67,7 +67,11 @@ RATIONALE = re.compile(
 NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(?=\S)")
 
 PARAGRAPH_STARTS = [CLAIMS_GUIDELINE, REVIEWER_GUIDELINE, RATIONALE]
-PARAGRAPH_ENDS = [re.compile(r"(?i):\s*(?:upheld|overturned)\.?\s*$")]
+PARAGRAPH_ENDS = [re.compile(r"(?i):\s*(?:upheld|overturned)\.?\s*$"),
+                  re.compile(r"(?i)\b(?:is|are)\s+(?:not\s+)?medically\s+necessary\s+and\s+"
+                             r"appropriate\.?\s*$")]
+# Where text is not double-spaced, a numbered line opens a paragraph too ("2. Soma 350mg...").
+LINE_STARTS = [*PARAGRAPH_STARTS, NUMBERED]
 
 # Sentences every letter of a layout carries; kept for display, kept out of retrieval.
 BOILERPLATE = [

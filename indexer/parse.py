@@ -76,7 +76,7 @@ def decision_from_text(text: str) -> str | None:
 
 def parse_text(text: str, source: str) -> Determination:
     """Parse a letter's raw text (artifacts and all) into a Determination."""
-    blocks = clean.blocks(text, layouts.HEADING_PATTERNS, layouts.PARAGRAPH_STARTS,
+    blocks = clean.blocks(text, layouts.HEADING_PATTERNS, layouts.LINE_STARTS,
                           layouts.PARAGRAPH_ENDS)
     grouped = _group(blocks)
     ids = [section_id for section_id, _ in grouped]
@@ -242,10 +242,14 @@ def _split_items(texts: list[str]) -> tuple[list[str], list[_DraftIssue]]:
 
 
 def _clean_item(item: str) -> str:
+    """Reduce "Is the request for X medically necessary?" to X."""
     item = re.sub(r"\s+", " ", item).strip(" .:-")
-    item = re.sub(r"(?i)^(?:the\s+)?(?:request(?:ed)?\s+for|requested|retrospective\s+request\s+"
-                  r"for|whether\s+(?:the\s+)?(?:request\s+for\s+)?|is\s+(?:the\s+)?)\s*", "", item)
-    item = re.sub(r"(?i)\s+(?:is|are)\s+(?:not\s+)?medically\s+necessary\??$", "", item)
+    prefix = re.compile(r"(?i)^(?:is|are|was|were|whether|the|a|an|retrospective|prospective|"
+                        r"requests?|requested|for|of)\s+")
+    while prefix.match(item):
+        item = prefix.sub("", item, count=1)
+    item = re.sub(r"(?i)\s+(?:(?:is|are|was|were)\s+)?(?:not\s+)?medically\s+necessary"
+                  r"(?:\s+and\s+appropriate)?\W*$", "", item)
     return item.strip(" .:?") or item
 
 

@@ -39,7 +39,7 @@ def read_letter(path: Path, max_bytes: int = 20 * 2**20) -> tuple[str, list[str]
     """Return the text of a letter and any warnings; raise ReadError for unusable files."""
     data = path.read_bytes()
     if len(data) > max_bytes:
-        raise ReadError(f"file is {len(data) / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit")
+        raise ReadError(f"file is {_size(len(data))}, over the {_size(max_bytes)} limit")
     if not data.strip():
         raise ReadError("empty file")
     if path.suffix.lower() == ".pdf":
@@ -47,6 +47,10 @@ def read_letter(path: Path, max_bytes: int = 20 * 2**20) -> tuple[str, list[str]
     if path.suffix.lower() != ".txt":
         raise ReadError(f"unsupported file type {path.suffix or '(none)'}: expected .txt or .pdf")
     return _decode_text(data)
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:.1f} MB" if count >= 2**20 else f"{count / 2**10:.0f} KB"
 
 
 def _decode_text(data: bytes) -> tuple[str, list[str]]:

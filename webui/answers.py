@@ -8,7 +8,7 @@ from indexer.followup import Turn, refine
 from indexer.highlight import merge_spans, render, term_spans
 from indexer.keyword import stems
 from indexer.query import EXTRA_KEYS, FILTER_KEYS, QueryError
-from indexer.search import MODES, MAX_PASTED_CHARS
+from indexer.search import MAX_PASTED_CHARS, MODES
 
 from . import conversations
 from .engine import get_engine

@@ -1,0 +1,73 @@
+"""Shared fixtures: the real encoder, one index over corpus/ per session, the Flask app."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SEEDS = sorted(CORPUS.glob("0*.txt"))
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    from indexer.vectors import Encoder
+
+    return Encoder()
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory, encoder) -> Path:
+    """An index over corpus/ (five seeds, 45 synthetic letters), built once with the real model."""
+    from indexer import settings
+    from indexer.build import build
+
+    directory = tmp_path_factory.mktemp("corpus-index")
+    report = build([CORPUS], settings.load(index=str(directory)), encoder=encoder)
+    assert report.determinations == 50 and not report.failed
+    return directory
+
+
+@pytest.fixture(scope="session")
+def searcher(corpus_index, encoder):
+    from indexer import settings
+    from indexer.search import Searcher
+
+    return Searcher(settings.load(index=str(corpus_index)), encoder=encoder)
+
+
+@pytest.fixture
+def app(corpus_index, searcher, tmp_path):
+    from indexer import settings
+    from webui import create_app
+
+    application = create_app({
+        "TESTING": True,
+        "PRECEDENT": settings.load(index=str(corpus_index)),
+        "CONVERSATIONS": str(tmp_path / "conversations.sqlite"),
+    })
+    engine = application.extensions["precedent.engine"]
+    engine._searcher = searcher  # share the session's open index and model
+    return application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def letters_dir(tmp_path) -> Path:
+    """A folder holding copies of the five seeds."""
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    for seed in SEEDS:
+        shutil.copy(seed, folder / seed.name)
+    return folder

@@ -1,0 +1,158 @@
+"""Building the index: incremental, deduplicating, refusing bad input, surviving kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from evaluation import synthetic
+from indexer import settings
+from indexer.build import build
+from indexer.search import Searcher
+from indexer.store import IndexDir, IndexUnavailable, Manifest
+from tests.conftest import ROOT, SEEDS
+
+
+def config(index: Path) -> dict:
+    return settings.load(index=str(index))
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A one-page PDF whose text layer holds text (enough for pypdf to extract)."""
+    lines = " ".join(f"({line}) Tj T*" for line in text.split("\n"))
+    stream = f"BT /F1 11 Tf 14 TL 40 780 Td {lines} ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return out
+
+
+def test_incremental_rebuild_skips_unchanged_replaces_changed_and_prunes(tmp_path, letters_dir,
+                                                                         encoder):
+    index = tmp_path / "index"
+    first = build([letters_dir], config(index), encoder=encoder)
+    assert (first.added, first.unchanged, first.determinations) == (5, 0, 5)
+
+    again = build([letters_dir], config(index), encoder=lambda: pytest.fail("model loaded"))
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 5)
+
+    changed = letters_dir / SEEDS[0].name
+    changed.write_text(changed.read_text().replace("left hip", "left knee"))
+    (letters_dir / SEEDS[1].name).unlink()
+    third = build([letters_dir], config(index), prune=True, encoder=encoder)
+    assert (third.updated, third.removed, third.unchanged, third.determinations) == (1, 1, 3, 4)
+
+    searcher = Searcher(config(index), encoder=encoder)
+    assert SEEDS[1].stem not in searcher.determinations
+    assert "left knee" in searcher.determination(SEEDS[0].stem).issues[0].item
+    old_words = searcher.search("left hip", mode="keyword").results
+    assert all(r.doc_id != SEEDS[0].stem or "hip" in r.excerpts[0].text for r in old_words)
+
+
+def test_bad_files_fail_with_a_reason_and_everything_else_is_indexed(tmp_path, letters_dir,
+                                                                     encoder):
+    (letters_dir / "empty.txt").write_text("")
+    (letters_dir / "junk.txt").write_bytes(bytes(range(256)) * 40)
+    (letters_dir / "random.pdf").write_bytes(os.urandom(3000))
+    (letters_dir / "truncated.pdf").write_bytes(minimal_pdf("Some letter text here")[:200])
+    (letters_dir / "image-only.pdf").write_bytes(minimal_pdf(""))
+    (letters_dir / "huge.txt").write_text("word " * 4000)
+    (letters_dir / ".hidden.txt").write_text(SEEDS[0].read_text())
+    (letters_dir / "notes.md").write_text("not a letter")
+    conf = config(tmp_path / "index")
+    conf["max_file_mb"] = 0.015  # 15 KB: the seeds fit, huge.txt (20 KB) does not
+    report = build([letters_dir], conf, encoder=encoder)
+    reasons = {Path(f.path).name: f.error for f in report.failed}
+    assert set(reasons) == {"empty.txt", "junk.txt", "random.pdf", "truncated.pdf",
+                            "image-only.pdf", "huge.txt"}
+    assert report.determinations == 5
+    assert reasons["empty.txt"] == "empty file"
+    assert reasons["junk.txt"] == "binary file, not text"
+    assert reasons["random.pdf"] == "not a PDF (no %PDF header)"
+    assert reasons["truncated.pdf"].startswith("unreadable PDF")
+    assert "no text layer" in reasons["image-only.pdf"]
+    assert "over the" in reasons["huge.txt"]
+    assert all("\n" not in reason for reason in reasons.values())
+
+
+def test_pdf_letters_and_duplicates_under_two_names(tmp_path, encoder):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "letter.pdf").write_bytes(minimal_pdf(
+        "CLINICAL CASE SUMMARY\nThe injured worker is a 40 year old female injured on 1/2/2012.\n"
+        "IMR ISSUES, DECISIONS AND RATIONALES\nAcupuncture x 6: Overturned\n"
+        "Decision rationale: An initial trial is medically necessary."))
+    shutil.copy(SEEDS[2], folder / "first.txt")
+    shutil.copy(SEEDS[2], folder / "second-copy.txt")
+    report = build([folder], config(tmp_path / "index"), encoder=encoder)
+    assert report.failed == [] and report.determinations == 2
+    searcher = Searcher(config(tmp_path / "index"), encoder=encoder)
+    pdf = searcher.determination("letter")
+    assert (pdf.issues[0].item, pdf.issues[0].decision) == ("Acupuncture x 6", "Overturned")
+    duplicate = next(d for d in searcher.determinations.values() if d.doc_id != "letter")
+    assert duplicate.sources == ["first.txt", "second-copy.txt"]
+    assert any("same letter" in w for w in duplicate.warnings)
+
+
+def test_index_refuses_other_model_or_schema(tmp_path, letters_dir, encoder):
+    index = tmp_path / "index"
+    build([letters_dir], config(index), encoder=encoder)
+    with pytest.raises(IndexUnavailable, match="model"):
+        Searcher({**config(index), "model": "some-other-model"}, encoder=encoder)
+    generation = IndexDir(index).current()
+    manifest = json.loads((generation / "manifest.json").read_text())
+    (generation / "manifest.json").write_text(json.dumps({**manifest, "schema_version": 0}))
+    with pytest.raises(IndexUnavailable, match="schema"):
+        Manifest.load(generation).check(manifest["model"], 150, 1)
+
+
+def test_a_build_killed_midway_leaves_the_previous_index_whole(tmp_path, letters_dir, encoder):
+    index = tmp_path / "index"
+    build([letters_dir], config(index), encoder=encoder)
+    live = IndexDir(index).current()
+    reader = Searcher(config(index), encoder=encoder)
+
+    more = tmp_path / "more"
+    synthetic.write(synthetic.generate(60, seed=5), more)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "index", str(letters_dir), str(more), "--index",
+         str(index)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(index.glob(".staging-*/store.sqlite")):
+        time.sleep(0.1)
+    time.sleep(4)  # well into reading and embedding
+    assert process.poll() is None, "the build finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+    assert IndexDir(index).current() == live
+    assert reader.search("physical therapy", mode="keyword").total == 5
+    assert Searcher(config(index), encoder=encoder).counts()["determinations"] == 5
+
+    report = build([letters_dir, more], config(index), encoder=encoder)
+    assert (report.added, report.unchanged, report.determinations) == (60, 5, 65)
+    assert not list(index.glob(".staging-*"))
+    assert reader.search("physical therapy", mode="keyword").total == 5  # old reader unharmed
