@@ -23,7 +23,10 @@ _FIELDED = re.compile(r"(?i)\b(" + "|".join(FILTER_KEYS) + r"):(\"[^\"]*\"|[^\s\
 # Words of a chat question that say nothing about the cases sought.
 CHAT_WORDS = re.compile(
     r"(?i)\b(?:show|find|give|list|me|us|please|cases?|determinations?|letters?|decisions?|"
-    r"imrs?|examples?|any|all|where|which|that|were|was|what|about|the|for|of|a|an|in|on|with)\b")
+    r"imrs?|examples?|any|all|where|which|that|were|was|what|about|the|for|of|a|an|in|on|with|"
+    # Negations are everywhere in rationales ("no documentation", "lack of benefit"): as lone
+    # keywords they match nearly every letter, so only the embedding reads them.
+    r"lack|lacking|absence|absent|without|insufficient|missing|no|not)\b")
 
 
 class QueryError(ValueError):

@@ -28,6 +28,7 @@ MODES = ("hybrid", "keyword", "semantic")
 # How much an item that contradicts the query's own words is pushed down, per attribute.
 MISMATCH = {"decision": 0.55, "treatment": 0.5, "body_part": 0.75, "guideline": 0.85}
 UNKNOWN = 0.85
+SENTENCE_RESCORE = 300
 KEYWORD_FLOOR = 0.15  # a keyword match below this share of the best one is not counted
 MAX_PASTED_CHARS = 20000
 
@@ -175,7 +176,27 @@ class Searcher:
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
         _, scores, rows = self.vectors.range_search(vector[None, :].astype(np.float32), cutoff,
                                                     params=params)
-        return {int(r): float(s) for r, s in zip(rows, scores, strict=True)}
+        found = {int(r): float(s) for r, s in zip(rows, scores, strict=True)}
+        return self._with_best_sentence(found, vector) if self.settings["sentence_weight"] else found
+
+    def _with_best_sentence(self, scores: dict[int, float], vector: np.ndarray) -> dict[int, float]:
+        """Blend a chunk's similarity with its closest sentence's (passage-level evidence).
+
+        A long rationale can hold the one sentence that decides the question; averaging the whole
+        chunk dilutes it. Only the best SENTENCE_RESCORE chunks are rescored.
+        """
+        weight = float(self.settings["sentence_weight"])
+        top = sorted(scores, key=scores.get, reverse=True)[:SENTENCE_RESCORE]
+        for row in top:
+            chunk = self.chunks[row]
+            if not chunk["sentence_count"]:
+                continue
+            start = chunk["sentence_start"]
+            block = np.asarray(self.sentence_vectors[start:start + chunk["sentence_count"]],
+                               dtype=np.float32)
+            best = float((block @ vector).max())
+            scores[row] = (1 - weight) * scores[row] + weight * max(best, scores[row])
+        return scores
 
     def search(self, raw: str, mode: str = "hybrid", k: int = 10,
                filters: dict | None = None, ignore=()) -> SearchResponse:
@@ -237,7 +258,9 @@ class Searcher:
     def _rank(self, fused: dict[int, float], understood: dict, allowed, counted: set[str]
               ) -> list[_Ranked]:
         ranked = []
-        for doc_id, (score, rows) in fusion.aggregate(fused, self.doc_of_row.__getitem__).items():
+        second = float(self.settings["second_chunk_weight"])
+        for doc_id, (score, rows) in fusion.aggregate(fused, self.doc_of_row.__getitem__,
+                                                      second).items():
             if doc_id not in counted:
                 continue
             issue_index, factor = self._matched_issue(doc_id, rows, fused, understood, allowed)

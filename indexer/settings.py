@@ -33,7 +33,11 @@ SETTINGS = [
     Setting("top_k", 10, "Results returned by default."),
     Setting("fusion", "convex", "Fusion method: convex (weighted normalized scores) or rrf."),
     Setting("semantic_weight", 0.45, "Weight of the semantic score in convex fusion."),
+    Setting("second_chunk_weight", 0.1,
+            "Share of a determination's second-best chunk added to its best chunk's score."),
     Setting("rrf_k", 60, "The k constant of reciprocal rank fusion."),
+    Setting("sentence_weight", 0.5,
+            "Share of a chunk's semantic score taken from its closest sentence."),
     Setting("similarity_cutoff", 0.3, "Lowest cosine similarity a semantic match may have."),
     Setting("query_cache", 512, "Query embeddings kept in memory."),
 ]
