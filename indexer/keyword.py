@@ -19,7 +19,8 @@ from whoosh.fields import ID, TEXT, Schema
 from .chunk import OTHER, RATIONALE, SUMMARY, Chunk
 from .determination import Determination
 
-ANALYZER = StemmingAnalyzer()
+# Decimal numbers stand alone, so a citation written "9792.20f" is found by "9792.20".
+ANALYZER = StemmingAnalyzer(expression=r"\d+(?:\.\d+)+|\w+(?:\.?\w+)*")
 TEXT_FIELDS = {RATIONALE: "rationale", SUMMARY: "summary", OTHER: "body"}
 FIELD_BOOSTS = {"rationale": 2.0, "item": 1.5, "summary": 1.2, "citation": 0.6, "body": 0.5}
 
@@ -77,7 +78,7 @@ def parse(text: str) -> query.Query:
 
 
 def _usable(parsed: query.Query) -> bool:
-    return parsed is not query.NullQuery and bool(list(parsed.terms()))
+    return parsed is not query.NullQuery and bool(list(parsed.all_terms(phrases=True)))
 
 
 def phrase_query(words: str, boost: float = 1.0) -> query.Query:

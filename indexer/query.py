@@ -148,7 +148,8 @@ def understand(raw: str, filters: dict[str, str] | None = None, ignore=()) -> Qu
     keyword_text = CHAT_WORDS.sub(" ", keyword_text) if _is_plain(keyword_text) else keyword_text
     return Query(
         raw=raw, text=text, filters=checked, understood=understood,
-        expansions=_unique(expansions),
+        # Quotes and operators ask for exactly those words: no expansion.
+        expansions=_unique(expansions) if _is_plain(text) else [],
         semantic_text=re.sub(r"\s+", " ", _spelled_out(wanted)).strip() or text,
         keyword_text=re.sub(r"\s+", " ", keyword_text).strip() or text,
         notes=notes,

@@ -71,3 +71,15 @@ def letters_dir(tmp_path) -> Path:
     for seed in SEEDS:
         shutil.copy(seed, folder / seed.name)
     return folder
+
+
+@pytest.fixture(scope="session")
+def seed_searcher(tmp_path_factory, encoder):
+    """A searcher over an index of the five real seeds alone."""
+    from indexer import settings
+    from indexer.build import build
+    from indexer.search import Searcher
+
+    directory = tmp_path_factory.mktemp("seed-index")
+    build(SEEDS, settings.load(index=str(directory)), encoder=encoder)
+    return Searcher(settings.load(index=str(directory)), encoder=encoder)

@@ -1,0 +1,126 @@
+"""Retrieval on real indexes: ranking, filters at the disputed-item level, excerpts, similar."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from indexer.query import QueryError
+
+FUNCTIONAL = "PT denied for lack of functional improvement"
+
+
+def marked(excerpt) -> list[str]:
+    return [m.lower() for m in re.findall(r"<mark[^>]*>(.*?)</mark>", excerpt.html)]
+
+
+def test_seed_precedent_query_ranks_the_three_on_point_letters_first(seed_searcher):
+    response = seed_searcher.search(FUNCTIONAL)
+    top = [r.doc_id[:3] for r in response.results[:3]]
+    assert sorted(top) == ["000", "002", "004"]
+    for result in response.results[:3]:
+        assert any("functional improvement" in marked(e) for e in result.excerpts), result.doc_id
+    assert response.understood["filters"] == {"decision": "Upheld", "treatment": "physical therapy"}
+    assert response.facets["decision"] == {"Upheld": 5}
+
+
+def test_filter_that_matches_nothing_says_why(seed_searcher):
+    response = seed_searcher.search(FUNCTIONAL, filters={"decision": "Overturned"})
+    assert response.results == [] and response.total == 0
+    assert "decision=Overturned" in response.message and "5 match without" in response.message
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "keyword", "semantic"])
+def test_every_mode_answers_and_reports_itself(searcher, mode):
+    response = searcher.search("epidural steroid injection radiculopathy", mode=mode, k=5)
+    assert response.mode == mode and 0 < len(response.results) <= 5
+    assert [r.rank for r in response.results] == list(range(1, len(response.results) + 1))
+    scores = [r.score for r in response.results]
+    assert scores == sorted(scores, reverse=True)
+    assert response.results[0].treatment == "epidural steroid injection"
+
+
+def mixed_letter(searcher):
+    """A corpus letter with disputed items of both decisions."""
+    for determination in searcher.determinations.values():
+        decisions = {i.decision for i in determination.issues}
+        if decisions == {"Upheld", "Overturned"}:
+            return determination
+    pytest.fail("corpus has no letter with mixed decisions")
+
+
+def test_filters_apply_to_the_disputed_item_not_the_letter(searcher):
+    letter = mixed_letter(searcher)
+    overturned = {i.item for i in letter.issues if i.decision == "Overturned"}
+    upheld = next(i for i in letter.issues if i.decision == "Upheld")
+    response = searcher.search(upheld.item, k=50, filters={"decision": "Overturned"})
+    hit = next((r for r in response.results if r.doc_id == letter.doc_id), None)
+    assert hit is not None, "the letter must be found for its overturned item"
+    assert hit.decision == "Overturned" and hit.item in overturned
+    assert all(r.decision == "Overturned" for r in response.results)
+    assert response.facets["decision"] == {"Overturned": response.total}
+
+
+def test_keyword_mode_finds_exact_jargon_and_phrases(searcher):
+    response = searcher.search('"9792.20"', mode="keyword")
+    assert "002_6a0a26d25a8a10ba" in [r.doc_id for r in response.results]
+    quoted = searcher.search('"medial branch block"', mode="keyword")
+    assert quoted.results and all(
+        any("medial branch block" in e.text.lower() for e in r.excerpts) for r in quoted.results)
+
+
+def test_abbreviations_and_brand_names_expand(searcher):
+    by_brand = searcher.search("Neurontin", mode="keyword")
+    assert by_brand.results and by_brand.results[0].treatment == "anticonvulsant"
+    assert "gabapentin" in " ".join(marked(by_brand.results[0].excerpts[0]))
+
+
+def test_paraphrase_is_found_by_meaning_with_the_closest_sentence_marked(searcher):
+    response = searcher.search("sleeping pill every night for a year", mode="semantic", k=3)
+    assert response.results[0].treatment == "sleep aid"
+    excerpt = response.results[0].excerpts[0]
+    assert "<mark" in excerpt.html
+
+
+@pytest.mark.parametrize("query", [
+    '"unbalanced quote', "AND", "*", "x" * 10000, "🦴 knee 🦵", "<script>alert(1)</script>",
+    "'; DROP TABLE chunks; --", "NOT", "((((", "treatment:", "decision:maybe surgery",
+])
+def test_hostile_queries_answer_or_explain(searcher, query):
+    try:
+        response = searcher.search(query)
+    except QueryError as error:
+        assert str(error) and "\n" not in str(error)
+        return
+    assert response.results or response.message
+    for result in response.results:
+        for excerpt in result.excerpts:
+            assert "<script>" not in excerpt.html
+
+
+def test_unknown_filter_key_and_value_are_refused(searcher):
+    with pytest.raises(QueryError, match="unknown filter"):
+        searcher.search("knee", filters={"colour": "blue"})
+    with pytest.raises(QueryError, match="unknown decision"):
+        searcher.search("knee", filters={"decision": "maybe"})
+
+
+def test_similar_to_a_determination_excludes_itself_and_names_what_is_shared(searcher):
+    source = "000_74dc26ae42cf2dcd"
+    response = searcher.similar(doc_id=source, k=5)
+    ids = [r.doc_id for r in response.results]
+    assert source not in ids and len(ids) == 5
+    assert response.results[0].treatment == "physical therapy"
+    assert "physical therapy" in response.results[0].shared
+    filtered = searcher.similar(doc_id=source, k=5, filters={"decision": "Overturned"})
+    assert all(r.decision == "Overturned" for r in filtered.results)
+
+
+def test_similar_to_pasted_text(searcher):
+    pasted = ("UR denied Ambien 10mg. The patient has taken zolpidem nightly for insomnia for over "
+              "a year without a sleep evaluation.")
+    response = searcher.similar(text=pasted, k=3)
+    assert response.results[0].treatment == "sleep aid"
+    with pytest.raises(QueryError):
+        searcher.similar(text="   ")
