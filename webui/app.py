@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,7 +29,8 @@ SECURITY_HEADERS = {
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: defaults, then instance/config.py, then the caller's overrides."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.environ.get("PRECEDENT_INSTANCE") or None)
     app.config.from_mapping(
         PRECEDENT=config.load(),
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
