@@ -16,9 +16,8 @@ from dataclasses import dataclass
 
 # Hyphenated line ends whose hyphen belongs to the word ("x-" + "rays", "follow-" + "up").
 KEEP_HYPHEN_LEFT = {
-    "non", "self", "post", "pre", "follow", "well", "x", "co", "anti", "multi", "semi", "over",
-    "long", "short", "full", "part", "low", "high", "one", "two", "three", "four", "five", "six",
-    "left", "right", "ex", "mid", "on", "off", "in", "out", "all", "cross", "half", "work", "sub", "intra", "inter", "peri", "extra", "re-", "bi", "tri", "day", "year", "week",
+    "non", "self", "post", "follow", "well", "anti", "multi", "semi", "long", "short", "full",
+    "part", "high", "one", "two", "three", "four", "five", "six", "left", "right", "cross", "half",
 }
 KEEP_HYPHEN_RIGHT = {
     "up", "ups", "term", "based", "related", "sided", "rays", "ray", "time", "day", "week", "month",
@@ -72,7 +71,7 @@ def join_lines(lines: list[str]) -> str:
         if left and right and not text.endswith(" -") and not text.endswith("--"):
             left_word, right_word = left.group(1), right.group(1)
             keep = (
-                len(left_word) <= 2
+                len(left_word) == 1  # x-ray, T-1, C-spine; "in-" + "jection" is one word
                 or left_word.lower() in KEEP_HYPHEN_LEFT
                 or right_word.lower() in KEEP_HYPHEN_RIGHT
                 or right_word[0].isdigit()

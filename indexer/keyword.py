@@ -81,13 +81,19 @@ def _usable(parsed: query.Query) -> bool:
     return parsed is not query.NullQuery and bool(list(parsed.all_terms(phrases=True)))
 
 
+# Expansions and near-phrases only look where decisions are argued: each extra field costs a
+# posting-list read per query term, and the citation and "other" fields add little there.
+EXPANSION_FIELDS = ("rationale", "item", "summary")
+
+
 def phrase_query(words: str, boost: float = 1.0) -> query.Query:
-    """Match a word or phrase in any text field, e.g. an expansion "physical therapy"."""
+    """Match a word or phrase in the main fields, e.g. an expansion "physical therapy"."""
     tokens = [t.text for t in ANALYZER(words)]
     if not tokens:
         return query.NullQuery
     alternatives = []
-    for field, field_boost in FIELD_BOOSTS.items():
+    for field in EXPANSION_FIELDS:
+        field_boost = FIELD_BOOSTS[field]
         if len(tokens) == 1:
             alternatives.append(query.Term(field, tokens[0], boost=boost * field_boost))
         else:
@@ -98,7 +104,7 @@ def phrase_query(words: str, boost: float = 1.0) -> query.Query:
 def bigram_query(pairs: list[tuple[str, str]], boost: float = 1.0) -> query.Query:
     """Reward chunks where the query's consecutive words stand together."""
     alternatives = [query.Phrase(field, list(pair), slop=2, boost=boost * FIELD_BOOSTS[field])
-                    for pair in pairs for field in ("rationale", "summary", "item")]
+                    for pair in pairs for field in ("rationale", "summary")]
     return query.Or(alternatives) if alternatives else query.NullQuery
 
 
@@ -117,6 +123,22 @@ class KeywordIndex:
         self.row_of_docnum = np.full(count, -1, dtype=np.int64)
         for docnum, fields in self.searcher.reader().iter_docs():
             self.row_of_docnum[docnum] = row_of_chunk.get(fields["chunk_id"], -1)
+
+    def share(self, term: str) -> float:
+        """The share of chunks whose main fields hold an index term."""
+        count = self.searcher.doc_count() or 1
+        return max(self.searcher.doc_frequency(field, term) for field in EXPANSION_FIELDS) / count
+
+    def without_common_words(self, text: str, ceiling: float = 0.3) -> str:
+        """Drop words found in more than ceiling of all chunks ("pain", "patient"), as a
+        common-terms query does: they barely move BM25 but make it score most of the index.
+        Text with search syntax, or made only of common words, is kept whole."""
+        if '"' in text or re.search(r"\b(?:AND|OR|NOT)\b", text):
+            return text
+        words = text.split()
+        kept = [w for w in words if not (stems(w) and all(self.share(t) > ceiling
+                                                          for t in stems(w)))]
+        return " ".join(kept) if kept else text
 
     def search(self, parsed: query.Query, allowed_rows: np.ndarray | None) -> dict[int, float]:
         """Score every matching chunk; allowed_rows (a boolean mask) filters before ranking."""

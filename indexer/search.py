@@ -161,7 +161,7 @@ class Searcher:
     # --- retrieval -------------------------------------------------------------------
 
     def _keyword_scores(self, q: Query, mask) -> dict[int, float]:
-        parsed = keyword.parse(q.keyword_text)
+        parsed = keyword.parse(self.keyword.without_common_words(q.keyword_text))
         extra = [keyword.phrase_query(word, boost) for word, boost in q.expansions]
         extra.append(keyword.bigram_query(q.bigrams()))
         extra = [e for e in extra if e is not keyword.query.NullQuery]

@@ -52,7 +52,8 @@ class Encoder:
 
         self.name = model
         self.model = SentenceTransformer(model_path(model), device="cpu")
-        dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        dimension = (getattr(self.model, "get_embedding_dimension", None)
+                     or self.model.get_sentence_embedding_dimension)
         self.dimension = int(dimension())
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size

@@ -54,3 +54,12 @@ def test_seed_paragraphs_have_no_broken_sentences_or_double_spaces(seed):
 
 def test_cp1252_quotes_and_invisible_characters_are_normalized():
     assert clean.normalize("a\u00adb\u200bc\r\nd") == "abc\nd"
+
+
+@pytest.mark.parametrize("left, right, joined", [
+    ("in-", "jection", "injection"), ("pre-", "scription", "prescription"),
+    ("non-", "certified", "non-certified"), ("post-", "operative", "post-operative"),
+    ("ex-", "amination", "examination"), ("left-", "sided", "left-sided"),
+])
+def test_hyphen_rules_on_common_clinical_words(left, right, joined):
+    assert clean.join_lines([f"the {left}", f"{right} today"]) == f"the {joined} today"
