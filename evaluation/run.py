@@ -18,6 +18,7 @@ from indexer import settings as config
 from indexer.build import build
 from indexer.search import MODES, Searcher
 
+from .baseline import NaivePeer, letters_of
 from .metrics import ndcg_at, recall_at, reciprocal_rank
 
 HERE = Path(__file__).parent
@@ -52,6 +53,12 @@ def evaluate(searcher: Searcher, judged: list[dict], mode: str, k: int = 10) -> 
             paraphrase.append(ndcgs[-1])
     return Scores(statistics.mean(ndcgs), statistics.mean(recalls), statistics.mean(rrs),
                   statistics.mean(paraphrase) if paraphrase else 0.0, statistics.median(times))
+
+
+def evaluate_peer(searcher: Searcher, judged: list[dict], k: int = 10) -> float:
+    """nDCG@10 of the naive peer (whole-letter BM25 + 200-word MiniLM windows + RRF)."""
+    peer = NaivePeer(letters_of(searcher), searcher.encoder)
+    return statistics.mean(ndcg_at(peer.search(c["query"], k), c["grades"], k) for c in judged)
 
 
 def report(searcher: Searcher, judged: list[dict]) -> dict[str, Scores]:
@@ -93,6 +100,8 @@ def main() -> None:
     searcher = Searcher(settings)
     judged = load_judged()
     report(searcher, judged)
+    print(f"naive peer (whole-letter BM25 + MiniLM 200-word windows + RRF k=60): nDCG@10 "
+          f"{evaluate_peer(searcher, judged):.3f}")
     if args.tune:
         tune(searcher, judged)
 
