@@ -205,6 +205,15 @@ class Searcher:
             raise QueryError(f"unknown mode {mode!r}: use hybrid, keyword or semantic")
         q = understand(raw, filters, ignore)
         response = self._run(q, mode, k)
+        if response.total == 0 and mode != "semantic" and q.keyword_text != _plain(q.keyword_text):
+            # Quotes or operators found nothing: the words alone may.
+            loose = understand(_plain(raw) or raw, filters, ignore)
+            relaxed = self._run(loose, mode, k)
+            if relaxed.total:
+                relaxed.message = (f"No letter matches {q.keyword_text!r} exactly; showing "
+                                   f"matches for the words {loose.keyword_text!r}.")
+                relaxed.query = q.raw
+                return relaxed
         if response.total == 0 and q.filters:
             relaxed = self._run(understand(raw, {}), mode, 0)
             wanted = ", ".join(f"{key}={value}" for key, value in q.filters.items())
@@ -419,6 +428,11 @@ class Searcher:
             if best is None or len(shared) > len(best_shared):
                 best, best_shared = index, shared
         return best, best_shared
+
+
+def _plain(text: str) -> str:
+    """The words of a query without quotes or operators."""
+    return re.sub(r"\s+", " ", re.sub(r'"|\b(?:AND|OR|NOT)\b', " ", text)).strip()
 
 
 def citation_label(citation) -> str:

@@ -131,7 +131,7 @@ def conversation_answers(conversation_id: str) -> list[dict]:
     return answers
 
 
-def determination_answer(doc_id: str, query: str | None = None) -> dict:
+def determination_answer(doc_id: str, query: str | None = None, similar_cases: bool = True) -> dict:
     """The determination, its sections highlighted for the query, and its closest cases."""
     engine = get_engine()
     determination = engine.run("determination", doc_id)
@@ -140,11 +140,12 @@ def determination_answer(doc_id: str, query: str | None = None) -> dict:
     data["sections_html"] = {
         s.id: render(s.text, merge_spans(s.text, term_spans(s.text, terms))) for s in
         determination.sections}
-    try:
-        similar = engine.run("similar", doc_id=doc_id, k=5).to_dict()
-    except QueryError:
-        similar = {"results": []}
-    data["similar"] = similar["results"]
+    data["similar"] = []
+    if similar_cases:
+        try:
+            data["similar"] = engine.run("similar", doc_id=doc_id, k=5).to_dict()["results"]
+        except QueryError:  # a letter with no indexed text has nothing to compare
+            pass
     return data
 
 

@@ -26,7 +26,8 @@ def search():
 
 @bp.get("/api/determinations/<path:doc_id>")
 def determination(doc_id):
-    return answers.get_engine().run("determination", doc_id).to_dict()
+    return answers.determination_answer(doc_id, request.args.get("q"),
+                                        similar_cases=request.args.get("similar") == "1")
 
 
 @bp.get("/api/similar/<path:doc_id>")

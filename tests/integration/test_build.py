@@ -156,3 +156,23 @@ def test_a_build_killed_midway_leaves_the_previous_index_whole(tmp_path, letters
     assert (report.added, report.unchanged, report.determinations) == (60, 5, 65)
     assert not list(index.glob(".staging-*"))
     assert reader.search("physical therapy", mode="keyword").total == 5  # old reader unharmed
+
+
+def test_encrypted_pdf_is_reported(tmp_path, encoder):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(minimal_pdf("A letter about knee surgery and therapy"))).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="secret", algorithm="RC4-128")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(folder / "locked.pdf", "wb") as handle:
+        writer.write(handle)
+    shutil.copy(SEEDS[0], folder)
+    report = build([folder], config(tmp_path / "index"), encoder=encoder)
+    assert [(Path(f.path).name, f.error) for f in report.failed] == [
+        ("locked.pdf", "encrypted PDF: a password is needed")]
+    assert report.determinations == 1

@@ -124,3 +124,8 @@ def test_similar_to_pasted_text(searcher):
     assert response.results[0].treatment == "sleep aid"
     with pytest.raises(QueryError):
         searcher.similar(text="   ")
+
+
+def test_syntax_that_finds_nothing_is_relaxed_to_its_words(searcher):
+    response = searcher.search('"acupuncture zolpidem gabapentin"', mode="keyword")
+    assert response.results and "exactly" in response.message
