@@ -36,7 +36,8 @@ INJURY_CUE = re.compile(
     r"cumulative\s+trauma)"
 )
 AGE = re.compile(
-    r"(?i)\b(\d{2})(?:\s*|-)(?:year|yr)s?(?:\s*|-)old\b|\b(\d{2})\s*y/?o\b|\bage(?:d)?\s*:?\s*(\d{2})\b"
+    r"(?i)\b(\d{2})(?:\s*|-)(?:year|yr)s?(?:\s*|-)old\b|\b(\d{2})\s*y\.?\s?/?o\.?(?!\w)|"
+    r"\bage(?:d)?\s*:?\s*(\d{2})\b"
 )
 SEX_WORDS = {
     "male": re.compile(r"\b(?:male|man|gentleman|Mr\.?)\b", re.IGNORECASE),

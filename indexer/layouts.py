@@ -11,6 +11,7 @@ import re
 
 def _heading(words: str) -> re.Pattern:
     pattern = re.sub(r"\\ ", r"\\s+", words)
+    pattern = pattern.replace(r"\(?S\)?", r"(?:\(S\)|S)?")
     return re.compile(rf"(?i)\s*{pattern}\s*:?\s*")
 
 
@@ -19,14 +20,14 @@ HEADINGS: dict[str, tuple[str, re.Pattern]] = {
     "how-made": ("How the IMR final determination was made",
                  _heading(r"HOW THE IMR FINAL DETERMINATION WAS MADE")),
     "documents-reviewed": ("Documents reviewed",
-                           _heading(r"DOCUMENTS REVIEWED(?: FOR (?:THE )?DETERMINATION)?")),
+                           _heading(r"DOCUMENT\(?S\)? REVIEWED(?: FOR (?:THE )?DETERMINATION)?")),
     "clinical-case-summary": ("Clinical case summary", _heading(r"(?:CLINICAL )?CASE SUMMARY")),
     "decisions": ("IMR issues, decisions and rationales",
                   _heading(r"IMR (?:ISSUES,? DECISIONS,? AND RATIONALES"
                            r"|DECISION\(?S\)? AND RATIONALE\(?S\)?)")),
     "medical-professional-review": ("Medical professional review",
                                     _heading(r"MEDICAL PROFESSIONAL REVIEW")),
-    "issue-at-dispute": ("Issue at dispute", _heading(r"ISSUES? (?:AT|IN) DISPUTE")),
+    "issue-at-dispute": ("Issue at dispute", _heading(r"ISSUE\(?S\)? (?:AT|IN) DISPUTE")),
     "guidelines-relied-upon": (
         "Medical treatment guidelines relied upon",
         _heading(r"MEDICAL TREATMENT GUIDELINE\(?S\)? RELIED UPON BY (?:THE )?PROFESSIONAL "
@@ -46,8 +47,14 @@ HEADING_PATTERNS = [(section_id, pattern) for section_id, (_, pattern) in HEADIN
 # Labels inside a decisions section: each opens a paragraph of its own.
 ITEM_DECISION = re.compile(
     r"(?is)^(?:\d{1,2}[.)]\s*)?(?P<item>.{2,400}?)\s*[:\-\u2013]\s*"
-    r"(?P<decision>upheld|overturned|uphold|overturn)\.?\s*$"
+    r"(?P<decision>upheld|overturned|uphold|overturn|(?:is\s+)?not\s+medically\s+necessary|"
+    r"(?:is\s+)?medically\s+necessary|non-?certified|certified|denied|approved)\.?\s*$"
 )
+# Words that end in a colon inside a rationale but are not disputed items.
+NOT_ITEMS = re.compile(r"(?i)^(?:conclusion|decision|determination|rationale|recommendation|"
+                       r"summary|therefore|result|outcome|assessment|plan)s?$")
+OVERTURNING = re.compile(r"(?i)^(?:overturn(?:ed)?|(?:is\s+)?medically\s+necessary|certified|"
+                         r"approved)$")
 ITEM_NECESSITY = re.compile(
     r"(?is)^(?:\d{1,2}[.)]\s*)(?P<item>.{2,400}?)\s+(?:is|are|was|were)\s+(?P<neg>not\s+)?"
     r"medically\s+necessary(?:\s+and\s+appropriate)?\.?\s*$"

@@ -200,8 +200,9 @@ def _item_line(text: str) -> tuple[str, str | None] | None:
     if len(text) > 450 or any(p.match(text) for p in layouts.PARAGRAPH_STARTS):
         return None
     found = layouts.ITEM_DECISION.match(text)
-    if found:
-        decision = "Upheld" if found.group("decision").lower().startswith("uph") else "Overturned"
+    if found and not layouts.NOT_ITEMS.match(found.group("item").strip()):
+        word = re.sub(r"\s+", " ", found.group("decision"))
+        decision = "Overturned" if layouts.OVERTURNING.match(word) else "Upheld"
         return found.group("item"), decision
     found = layouts.ITEM_NECESSITY.match(text)
     if found:
@@ -311,9 +312,27 @@ def _professional_review_issues(grouped) -> list[Issue]:
     for item, part in zip(items, parts, strict=True):
         issue = _finish(_DraftIssue(_clean_item(item), None, [], "", guideline_text, [part]),
                         "rationale")
-        issue.decision = decision_from_text(part) or default
+        shared = len(items) > 1 and parts.count(part) > 1
+        issue.decision = (decision_about(issue.item, part) if shared else None) or \
+            decision_from_text(part) or default
         issues.append(issue)
     return issues
+
+
+def decision_about(item: str, text: str) -> str | None:
+    """Decide one item from a rationale that concludes on several: use the conclusion
+    sentence that names the item best ("The request for Soma ... is not medically necessary")."""
+    words = set(re.findall(r"[a-z]{3,}", item.lower())) - {"the", "for", "and", "with"}
+    best, best_overlap = None, 0
+    for sentence in sentences(text):
+        if not _CONCLUSION.search(sentence):
+            continue
+        overlap = len(words & set(re.findall(r"[a-z]{3,}", sentence.lower())))
+        if overlap > best_overlap:
+            verdict = decision_from_text(sentence)
+            if verdict:
+                best, best_overlap = verdict, overlap
+    return best
 
 
 def _numbered_items(text: str) -> list[str]:

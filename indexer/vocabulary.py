@@ -36,7 +36,8 @@ TREATMENTS: dict[str, list[str]] = {
                         "Fexmid", "cyclobenzaprine", "Amrix", "Zanaflex", "tizanidine", "baclofen",
                         "methocarbamol", "Robaxin", "Skelaxin", "metaxalone", "orphenadrine",
                         "Norflex"],
-    "nsaid": ["NSAID", "NSAIDs", "non-steroidal anti-inflammatory", "anti-inflammatory",
+    "nsaid": ["NSAID", "NSAIDs", "Duexis", "Vimovo", "flurbiprofen", "ketoprofen", "Arthrotec",
+              "non-steroidal anti-inflammatory", "anti-inflammatory",
               "ibuprofen", "Motrin", "naproxen", "Naprosyn", "Anaprox", "Celebrex", "celecoxib",
               "meloxicam", "Mobic", "diclofenac", "etodolac", "Lodine", "nabumetone", "Relafen",
               "ketorolac", "Toradol", "Nalfon", "fenoprofen", "Daypro"],
@@ -53,6 +54,8 @@ TREATMENTS: dict[str, list[str]] = {
     "benzodiazepine": ["benzodiazepine", "benzodiazepines", "Xanax", "alprazolam", "Valium",
                        "diazepam", "Klonopin", "clonazepam", "Ativan", "lorazepam"],
     "topical analgesic": ["topical analgesic", "topical", "compounded cream", "compound cream",
+                          "Medrox", "Flurbiprofen cream", "cream", "gel", "ointment", "patch",
+                          "patches", "lotion",
                           "compounded", "Lidoderm", "lidocaine patch", "Terocin", "Flector",
                           "Voltaren gel", "capsaicin", "Menthoderm", "Ketoprofen cream",
                           "transdermal"],
@@ -68,7 +71,9 @@ TREATMENTS: dict[str, list[str]] = {
     "joint injection": ["cortisone injection", "corticosteroid injection", "steroid injection",
                         "intra-articular injection", "viscosupplementation", "Synvisc",
                         "hyaluronic acid injection", "Supartz", "Orthovisc", "PRP",
-                        "platelet rich plasma", "platelet-rich plasma"],
+                        "platelet rich plasma", "platelet-rich plasma", "SI joint injection",
+                        "sacroiliac joint injection", "knee injection", "shoulder injection"],
+    "botulinum toxin injection": ["Botox", "botulinum"],
     "nerve block": ["nerve block", "stellate ganglion block", "sympathetic block",
                     "occipital nerve block"],
     "spinal cord stimulator": ["spinal cord stimulator", "SCS", "neurostimulator"],
@@ -94,12 +99,16 @@ TREATMENTS: dict[str, list[str]] = {
                                   "continuous passive motion", "CPM", "lumbar support",
                                   "cervical collar", "traction", "orthotics", "orthotic",
                                   "shoe inserts", "splint", "heating pad", "mattress",
-                                  "shower chair"],
+                                  "shower chair", "hospital bed", "crutches", "TheraCane",
+                                  "exercise ball", "resistance bands", "interferential unit"],
     "psychological treatment": ["psychotherapy", "psychological treatment", "psychological",
+                                "psych evaluation", "psych", "psychologist",
                                 "cognitive behavioral therapy", "CBT", "psychiatric",
                                 "psychology", "biofeedback", "counseling"],
     "consultation": ["consultation", "consult", "referral", "evaluation and management",
-                     "specialist", "follow-up visit", "office visit"],
+                     "specialist", "follow-up visit", "office visit", "clearance",
+                     "second opinion"],
+    "transportation": ["transportation", "transport"],
     "functional capacity evaluation": ["functional capacity evaluation", "FCE"],
     "home health care": ["home health", "home health care", "home care", "home assistance",
                          "caregiver"],
@@ -187,10 +196,19 @@ def _first(text: str, table_name: str) -> str | None:
     return mentions[0][2] if mentions else None
 
 
+TOPICAL_FORMS = re.compile(r"(?i)\b(?:cream|gel|ointment|lotion|patch(?:es)?|topical|compound(?:ed)?|"
+                           r"transdermal)\b")
+
+
 def treatment_of(item: str) -> str | None:
     """Name the treatment category of a disputed item, e.g. 'Norco 10/325 #90' -> 'opioid'."""
-    # The generic "injection" and "surgery" words are weaker than a specific category.
     mentions = _mentions(item or "", "treatments")
+    # A cream or patch of a non-opioid drug is a topical analgesic ("diclofenac gel").
+    if TOPICAL_FORMS.search(item or "") and not any(m[2] == "opioid" for m in mentions):
+        if any(m[2] in ("nsaid", "anticonvulsant", "muscle relaxant", "topical analgesic",
+                        "antidepressant") for m in mentions):
+            return "topical analgesic"
+    # The generic "injection" and "consultation" words are weaker than a specific category.
     specific = [m for m in mentions if m[2] not in ("injection", "consultation")]
     chosen = specific or mentions
     return chosen[0][2] if chosen else None

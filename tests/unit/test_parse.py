@@ -190,3 +190,21 @@ def test_generated_letters_of_every_layout_parse_to_their_known_truth():
     assert decisions / total >= 0.98
     assert treatments / total >= 0.90
     assert dates / len(letters) >= 0.95
+
+
+def test_professional_review_with_several_items_and_one_rationale():
+    text = """MEDICAL PROFESSIONAL REVIEW
+ISSUE(S) AT DISPUTE:
+1. Norco 10/325 #120
+2. Lumbar MRI
+CASE SUMMARY:
+A 52 y.o. female injured her back on 2/3/2012 lifting a patient.
+RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:
+There is no documented functional benefit from chronic opioids and no urine drug screen, so
+the Norco is not medically necessary. She now has new foot drop and progressive weakness, a
+red flag, so the lumbar MRI is medically necessary.
+"""
+    d = parse_text(text, "c3.txt")
+    assert [(i.item, i.decision, i.treatment) for i in d.issues] == [
+        ("Norco 10/325 #120", "Upheld", "opioid"), ("Lumbar MRI", "Overturned", "mri")]
+    assert (d.patient.age, d.patient.sex, d.patient.date_of_injury) == (52, "female", "2012-02-03")
