@@ -10,79 +10,29 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import faiss
 import numpy as np
 
-from . import fusion, keyword, vocabulary
-from .chunk import windows
+from . import fusion, keyword
 from .determination import Determination, Issue
+from .filters import UNKNOWN, agreement
+from .filters import allowed as passing
 from .highlight import Excerpt, excerpt
-from .query import ISSUE_KEYS, Query, QueryError, check_filters, understand
+from .query import ISSUE_KEYS, Query, QueryError, understand
+from .results import NotFound, Ranked, Result, SearchResponse
+from .similar import MAX_PASTED_CHARS
+from .similar import similar as similar_cases
 from .store import IndexDir, Manifest, connect
 from .vectors import Encoder
 
 MODES = ("hybrid", "keyword", "semantic")
-# How much an item that contradicts the query's own words is pushed down, per attribute.
-MISMATCH = {"decision": 0.55, "treatment": 0.5, "body_part": 0.75, "guideline": 0.85}
-UNKNOWN = 0.85
 SENTENCE_RESCORE = 300
 KEYWORD_FLOOR = 0.15  # a keyword match below this share of the best one is not counted
-MAX_PASTED_CHARS = 20000
 
-
-class NotFound(LookupError):
-    """An unknown determination id."""
-
-
-@dataclass
-class Result:
-    doc_id: str
-    source: str
-    score: float
-    rank: int
-    decision: str | None
-    treatment: str | None
-    item: str | None
-    url: str
-    excerpts: list[Excerpt]
-    body_part: str | None = None
-    guidelines: list[str] = field(default_factory=list)
-    specialty: list[str] = field(default_factory=list)
-    issue_index: int | None = None
-    shared: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        data = dict(self.__dict__)
-        data["excerpts"] = [e.to_dict() for e in self.excerpts]
-        data["score"] = round(self.score, 6)
-        return data
-
-
-@dataclass
-class SearchResponse:
-    query: str
-    mode: str
-    understood: dict
-    total: int
-    facets: dict
-    message: str | None
-    results: list[Result]
-
-    def to_dict(self) -> dict:
-        data = dict(self.__dict__)
-        data["results"] = [r.to_dict() for r in self.results]
-        return data
-
-
-@dataclass
-class _Ranked:
-    doc_id: str
-    score: float
-    rows: list[int]
-    issue_index: int | None
+__all__ = ["MAX_PASTED_CHARS", "MODES", "NotFound", "QueryError", "Result", "SearchResponse",
+           "Searcher", "load_determination"]
 
 
 class Searcher:
@@ -129,34 +79,16 @@ class Searcher:
         except KeyError:
             raise NotFound(f"no determination {doc_id!r} in the index") from None
 
+    def similar(self, doc_id: str | None = None, text: str | None = None, k: int = 10,
+                filters: dict | None = None) -> SearchResponse:
+        """Find the determinations closest to one determination or to pasted text."""
+        return similar_cases(self, doc_id, text, k, filters)
+
     def chunk_text(self, row: int) -> str:
         found = self.db.execute("SELECT text FROM chunks WHERE position = ?", (row,)).fetchone()
         return found["text"] if found else ""
 
     # --- filtering -------------------------------------------------------------------
-
-    def _allowed(self, filters: dict) -> tuple[np.ndarray | None, dict[str, set[int]] | None]:
-        """Return a chunk-row mask and, per determination, the disputed items that pass."""
-        if not filters:
-            return None, None
-        issue_level = any(key in filters for key in ISSUE_KEYS)
-        allowed: dict[str, set[int]] = {}
-        for doc_id, determination in self.determinations.items():
-            if not _letter_passes(determination, filters):
-                continue
-            passing = {i for i, issue in enumerate(determination.issues)
-                       if _issue_passes(issue, filters)}
-            if issue_level and not passing:
-                continue
-            allowed[doc_id] = passing if issue_level else set(range(len(determination.issues)))
-        mask = np.zeros(len(self.chunks), dtype=bool)
-        for row, chunk in enumerate(self.chunks):
-            issues = allowed.get(chunk["doc_id"])
-            if issues is None:
-                continue
-            index = chunk["issue_index"]
-            mask[row] = index is None or not issue_level or index in issues
-        return mask, allowed
 
     # --- retrieval -------------------------------------------------------------------
 
@@ -167,7 +99,7 @@ class Searcher:
         extra = [e for e in extra if e is not keyword.query.NullQuery]
         return self.keyword.search(keyword.query.Or([parsed, *extra]), mask)
 
-    def _semantic_scores(self, vector: np.ndarray, mask, cutoff: float) -> dict[int, float]:
+    def semantic_scores(self, vector: np.ndarray, mask, cutoff: float) -> dict[int, float]:
         params = None
         if mask is not None:
             ids = np.nonzero(mask)[0].astype("int64")
@@ -229,11 +161,11 @@ class Searcher:
         return response
 
     def _run(self, q: Query, mode: str, k: int) -> SearchResponse:
-        mask, allowed = self._allowed(q.filters)
+        mask, allowed = passing(self.determinations, self.chunks, q.filters)
         cutoff = float(self.settings["similarity_cutoff"])
         keyword_scores = self._keyword_scores(q, mask) if mode != "semantic" else {}
         vector = self.encoder.query(q.semantic_text) if mode != "keyword" else None
-        semantic_scores = self._semantic_scores(vector, mask, cutoff) if vector is not None else {}
+        semantic_scores = self.semantic_scores(vector, mask, cutoff) if vector is not None else {}
         if mode == "keyword":
             fused = keyword_scores
         elif mode == "semantic":
@@ -246,12 +178,12 @@ class Searcher:
                                   float(self.settings["semantic_weight"]), cutoff)
         counted = self._counted(keyword_scores, semantic_scores)
         ranked = self._rank(fused, q.understood, allowed, counted)
-        results = [self._result(r, rank, q, vector, fused)
+        results = [self.result_for(r, rank, q, vector, fused)
                    for rank, r in enumerate(ranked[:k], start=1)]
         return SearchResponse(
             query=q.raw, mode=mode,
             understood={"text": q.text, "filters": q.all_filters()},
-            total=len(ranked), facets=self._facets(ranked), message=None, results=results)
+            total=len(ranked), facets=self.facets(ranked), message=None, results=results)
 
     def _counted(self, keyword_scores: dict, semantic_scores: dict) -> set[str]:
         """Determinations that count as matches: a real keyword match or a close meaning."""
@@ -265,7 +197,7 @@ class Searcher:
         return counted
 
     def _rank(self, fused: dict[int, float], understood: dict, allowed, counted: set[str]
-              ) -> list[_Ranked]:
+              ) -> list[Ranked]:
         ranked = []
         second = float(self.settings["second_chunk_weight"])
         for doc_id, (score, rows) in fusion.aggregate(fused, self.doc_of_row.__getitem__,
@@ -273,7 +205,7 @@ class Searcher:
             if doc_id not in counted:
                 continue
             issue_index, factor = self._matched_issue(doc_id, rows, fused, understood, allowed)
-            ranked.append(_Ranked(doc_id, score * factor, rows, issue_index))
+            ranked.append(Ranked(doc_id, score * factor, rows, issue_index))
         ranked.sort(key=lambda r: (-r.score, r.doc_id))
         return ranked
 
@@ -295,7 +227,7 @@ class Searcher:
                 best = (index, strength * factor, factor)
         return best[0], best[2]
 
-    def _facets(self, ranked: list[_Ranked]) -> dict:
+    def facets(self, ranked: list[Ranked]) -> dict:
         facets: dict[str, dict[str, int]] = {"decision": {}, "treatment": {}, "guideline": {},
                                              "body_part": {}, "citation": {}}
         for r in ranked:
@@ -319,7 +251,7 @@ class Searcher:
 
     # --- results and excerpts --------------------------------------------------------
 
-    def _result(self, ranked: _Ranked, rank: int, q: Query | None, vector, fused: dict,
+    def result_for(self, ranked: Ranked, rank: int, q: Query | None, vector, fused: dict,
                 shared: list[str] | None = None) -> Result:
         determination = self.determinations[ranked.doc_id]
         issue = self._issue(ranked.doc_id, ranked.issue_index)
@@ -336,7 +268,7 @@ class Searcher:
             specialty=list(determination.reviewer.specialty), issue_index=ranked.issue_index,
             shared=shared or [])
 
-    def _excerpts(self, ranked: _Ranked, terms: dict[str, float], vector, fused: dict) -> list[Excerpt]:
+    def _excerpts(self, ranked: Ranked, terms: dict[str, float], vector, fused: dict) -> list[Excerpt]:
         """The 1-3 best passages: the best chunks, from different sections where possible."""
         rows = ranked.rows
         if ranked.issue_index is not None:  # the matched item's own passages first
@@ -362,74 +294,6 @@ class Searcher:
                                     chunk["section_id"], similarity, chunk["chunk_id"]))
         return excerpts
 
-    # --- similar cases -----------------------------------------------------------------
-
-    def similar(self, doc_id: str | None = None, text: str | None = None, k: int = 10,
-                filters: dict | None = None) -> SearchResponse:
-        """Find the determinations closest to one determination or to pasted text."""
-        checked = check_filters(filters or {})
-        if doc_id is not None:
-            source = self.determination(doc_id)
-            rows = [r for r in self.rows_of_doc.get(doc_id, [])
-                    if self.chunks[r]["kind"] in ("summary", "rationale")]
-            rows = rows or self.rows_of_doc.get(doc_id, [])
-            if not rows:
-                raise QueryError(f"determination {doc_id!r} has no indexed text to compare")
-            matrix = np.vstack([self.vectors.reconstruct(int(r)) for r in rows])
-            issues = source.issues
-            label = f"similar to {doc_id}"
-        else:
-            if not text or not text.strip():
-                raise QueryError("paste a case summary or a UR denial to compare")
-            text = text[:MAX_PASTED_CHARS]
-            pieces = windows(text, int(self.settings["chunk_words"]), 0)[:40] or [text]
-            matrix = self.encoder.texts(pieces)
-            issues = [_issue_from_text(text)]
-            label = "similar to the pasted text"
-        vector = matrix.mean(axis=0)
-        vector = (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)
-        mask, allowed = self._allowed(checked)
-        if doc_id is not None:
-            own = np.ones(len(self.chunks), dtype=bool) if mask is None else mask.copy()
-            own[self.rows_of_doc.get(doc_id, [])] = False
-            mask = own
-        scores = self._semantic_scores(vector, mask, 0.2)
-        ranked = []
-        for other, (score, rows) in fusion.aggregate(scores, self.doc_of_row.__getitem__).items():
-            index, shared = self._shared(other, rows, scores, issues, allowed)
-            ranked.append(_Ranked(other, score * (1 + 0.1 * len(shared)), rows, index))
-        ranked.sort(key=lambda r: (-r.score, r.doc_id))
-        results = []
-        for rank, r in enumerate(ranked[:k], start=1):
-            _, shared = self._shared(r.doc_id, r.rows, scores, issues, allowed)
-            results.append(self._result(r, rank, None, vector, scores, shared))
-        return SearchResponse(
-            query=label, mode="semantic", understood={"text": label, "filters": checked},
-            total=len(ranked), facets=self._facets(ranked),
-            message=None if ranked else "No determination is close enough to compare.",
-            results=results)
-
-    def _shared(self, doc_id: str, rows, scores, issues: list[Issue], allowed
-                ) -> tuple[int | None, list[str]]:
-        """Pick the closest item of a similar case and name what it shares with the source."""
-        candidates = self.determinations[doc_id].issues
-        best, best_shared = None, []
-        for index, issue in enumerate(candidates):
-            if allowed and doc_id in allowed and allowed[doc_id] and index not in allowed[doc_id]:
-                continue
-            shared = []
-            for source_issue in issues:
-                common = [value for value, other in (
-                    (issue.treatment, source_issue.treatment),
-                    (issue.body_part, source_issue.body_part),
-                    (issue.decision, source_issue.decision)) if value and value == other]
-                if len(common) > len(shared):
-                    shared = common
-            if best is None or len(shared) > len(best_shared):
-                best, best_shared = index, shared
-        return best, best_shared
-
-
 def _plain(text: str) -> str:
     """The words of a query without quotes or operators."""
     return re.sub(r"\s+", " ", re.sub(r'"|\b(?:AND|OR|NOT)\b', " ", text)).strip()
@@ -449,59 +313,6 @@ def citation_label(citation) -> str:
                      word[:1].upper() + word[1:] if len(word) > 3 else word)
     text = " ".join(words).strip(" ,.;")
     return f"{text} p. {citation.pages}" if citation.pages else text
-
-
-def agreement(issue: Issue, understood: dict) -> float:
-    """Score how well an item agrees with what the query named: 1.0 when in every respect."""
-    factor = 1.0
-    for key, wanted in understood.items():
-        if key not in MISMATCH:
-            continue
-        have = issue.guidelines if key == "guideline" else [getattr(issue, key)]
-        have = [h for h in have if h]
-        if not have:
-            factor *= UNKNOWN
-        elif wanted not in have:
-            factor *= MISMATCH[key]
-    return factor
-
-
-def _letter_passes(determination: Determination, filters: dict) -> bool:
-    if "specialty" in filters:
-        wanted = str(filters["specialty"]).lower()
-        if not any(wanted in s.lower() for s in determination.reviewer.specialty):
-            return False
-    year = determination.injury_year
-    if "injury_year_from" in filters and (year is None or year < filters["injury_year_from"]):
-        return False
-    if "injury_year_to" in filters and (year is None or year > filters["injury_year_to"]):
-        return False
-    return True
-
-
-def _issue_passes(issue: Issue, filters: dict) -> bool:
-    if "decision" in filters and issue.decision != filters["decision"]:
-        return False
-    if "treatment" in filters and issue.treatment != filters["treatment"]:
-        return False
-    if "body_part" in filters and issue.body_part != filters["body_part"]:
-        return False
-    if "guideline_not" in filters and filters["guideline_not"] in issue.guidelines:
-        return False
-    return "guideline" not in filters or filters["guideline"] in issue.guidelines
-
-
-def _issue_from_text(text: str) -> Issue:
-    """Read the treatment, body part and decision a pasted text is about."""
-    counts: dict[str, int] = {}
-    for _, _, label in vocabulary.treatment_mentions(text):
-        counts[label] = counts.get(label, 0) + 1
-    treatment = max(counts, key=counts.get) if counts else None
-    parts = vocabulary.body_parts_in(text)
-    decisions = [label for _, _, label in vocabulary.decision_mentions(text)]
-    return Issue(item="pasted text", decision=decisions[-1] if decisions else None,
-                 treatment=treatment, body_part=parts[0] if parts else None, guidelines=[],
-                 rationale="")
 
 
 def load_determination(settings: dict, doc_id: str) -> Determination:

@@ -1,0 +1,61 @@
+"""What a search returns: ranked determinations with their excerpts, facets and message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .highlight import Excerpt
+
+
+class NotFound(LookupError):
+    """An unknown determination id."""
+
+
+@dataclass
+class Result:
+    doc_id: str
+    source: str
+    score: float
+    rank: int
+    decision: str | None
+    treatment: str | None
+    item: str | None
+    url: str
+    excerpts: list[Excerpt]
+    body_part: str | None = None
+    guidelines: list[str] = field(default_factory=list)
+    specialty: list[str] = field(default_factory=list)
+    issue_index: int | None = None
+    shared: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        data = dict(self.__dict__)
+        data["excerpts"] = [e.to_dict() for e in self.excerpts]
+        data["score"] = round(self.score, 6)
+        return data
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    mode: str
+    understood: dict
+    total: int
+    facets: dict
+    message: str | None
+    results: list[Result]
+
+    def to_dict(self) -> dict:
+        data = dict(self.__dict__)
+        data["results"] = [r.to_dict() for r in self.results]
+        return data
+
+
+@dataclass
+class Ranked:
+    """A determination's place in a ranking before its excerpts are drawn."""
+
+    doc_id: str
+    score: float
+    rows: list[int]
+    issue_index: int | None
