@@ -61,7 +61,7 @@ def write(directory: Path, removed_doc_ids: list[str],
 def parse(text: str) -> query.Query:
     """Parse user syntax (quotes, AND/OR/NOT); malformed syntax falls back to plain words."""
     parser = qparser.MultifieldParser(list(FIELD_BOOSTS), schema(), fieldboosts=FIELD_BOOSTS,
-                                      group=qparser.OrGroup.factory(0.9))
+                                      group=qparser.OrGroup)
     parser.remove_plugin_class(qparser.WildcardPlugin)
     parser.remove_plugin_class(qparser.FieldsPlugin)
     parser.remove_plugin_class(qparser.RangePlugin)

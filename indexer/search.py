@@ -30,6 +30,7 @@ from .vectors import Encoder
 MODES = ("hybrid", "keyword", "semantic")
 SENTENCE_RESCORE = 300
 KEYWORD_FLOOR = 0.15  # a keyword match below this share of the best one is not counted
+KEYWORD_CACHE = 128
 
 __all__ = ["MAX_PASTED_CHARS", "MODES", "NotFound", "QueryError", "Result", "SearchResponse",
            "Searcher", "load_determination"]
@@ -63,6 +64,8 @@ class Searcher:
         self.keyword = keyword.KeywordIndex(
             generation / "whoosh", {c["chunk_id"]: i for i, c in enumerate(self.chunks)})
         self._encoder = encoder
+        self._labels: dict[int, set[str]] = {}  # citation labels per issue, built on first use
+        self._keyword_cache: dict[tuple, dict[int, float]] = {}
 
     @property
     def encoder(self) -> Encoder:
@@ -84,6 +87,12 @@ class Searcher:
         """Find the determinations closest to one determination or to pasted text."""
         return similar_cases(self, doc_id, text, k, filters)
 
+    def _citation_labels(self, issue: Issue) -> set[str]:
+        key = id(issue)
+        if key not in self._labels:
+            self._labels[key] = {citation_label(c) for c in issue.citations}
+        return self._labels[key]
+
     def chunk_text(self, row: int) -> str:
         found = self.db.execute("SELECT text FROM chunks WHERE position = ?", (row,)).fetchone()
         return found["text"] if found else ""
@@ -93,6 +102,18 @@ class Searcher:
     # --- retrieval -------------------------------------------------------------------
 
     def _keyword_scores(self, q: Query, mask) -> dict[int, float]:
+        """BM25F scores of every matching chunk; repeated questions come from a small cache
+        (a conversation replays its turns, refinements repeat the previous question)."""
+        key = (q.keyword_text, tuple(q.expansions), tuple(sorted(q.filters.items())))
+        if key in self._keyword_cache:
+            return self._keyword_cache[key]
+        scores = self._score_keywords(q, mask)
+        self._keyword_cache[key] = scores
+        if len(self._keyword_cache) > KEYWORD_CACHE:
+            self._keyword_cache.pop(next(iter(self._keyword_cache)))
+        return scores
+
+    def _score_keywords(self, q: Query, mask) -> dict[int, float]:
         parsed = keyword.parse(self.keyword.without_common_words(q.keyword_text))
         extra = [keyword.phrase_query(word, boost) for word, boost in q.expansions]
         extra.append(keyword.bigram_query(q.bigrams()))
@@ -234,7 +255,7 @@ class Searcher:
             issue = self._issue(r.doc_id, r.issue_index)
             if issue is None:
                 continue
-            for label in {citation_label(c) for c in issue.citations}:
+            for label in self._citation_labels(issue):
                 facets["citation"][label] = facets["citation"].get(label, 0) + 1
             if issue.body_part:
                 facets["body_part"][issue.body_part] = facets["body_part"].get(issue.body_part, 0) + 1

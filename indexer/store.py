@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 KEEP_GENERATIONS = 2
 
 
@@ -152,6 +152,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     issue_index INTEGER, text TEXT NOT NULL, embed_hash TEXT NOT NULL,
     position INTEGER, sentence_start INTEGER, sentence_count INTEGER);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE INDEX IF NOT EXISTS chunks_position ON chunks(position);
 CREATE TABLE IF NOT EXISTS embeddings (
     hash TEXT PRIMARY KEY, vector BLOB NOT NULL, sentences BLOB NOT NULL, n INTEGER NOT NULL);
 """
