@@ -73,6 +73,11 @@ class Searcher:
             self._encoder = Encoder(self.settings["model"], int(self.settings["query_cache"]))
         return self._encoder
 
+    def clear_caches(self) -> None:
+        """Forget cached query embeddings and keyword scores (for honest benchmarks)."""
+        self._keyword_cache.clear()
+        self.encoder.clear_cache()
+
     def counts(self) -> dict:
         return {"determinations": len(self.determinations), "chunks": len(self.chunks)}
 

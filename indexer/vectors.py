@@ -70,6 +70,9 @@ class Encoder:
             self._cache.popitem(last=False)
         return vector
 
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
     def texts(self, texts: list[str]) -> np.ndarray:
         """Embed several texts at once, L2-normalized."""
         if not texts:
