@@ -23,6 +23,9 @@ from .determination import Determination
 ANALYZER = StemmingAnalyzer(expression=r"\d+(?:\.\d+)+|\w+(?:\.?\w+)*")
 TEXT_FIELDS = {RATIONALE: "rationale", SUMMARY: "summary", OTHER: "body"}
 FIELD_BOOSTS = {"rationale": 2.0, "item": 1.5, "summary": 1.2, "citation": 0.6, "body": 0.5}
+# Free text searches the chunk's own text; the disputed item's words (repeated on every chunk of
+# its rationale) only answer expansions: on the judged set 0.974 against 0.973 nDCG@10.
+QUERY_FIELDS = ("rationale", "summary", "body", "citation")
 
 
 def schema() -> Schema:
@@ -60,7 +63,7 @@ def write(directory: Path, removed_doc_ids: list[str],
 
 def parse(text: str) -> query.Query:
     """Parse user syntax (quotes, AND/OR/NOT); malformed syntax falls back to plain words."""
-    parser = qparser.MultifieldParser(list(FIELD_BOOSTS), schema(), fieldboosts=FIELD_BOOSTS,
+    parser = qparser.MultifieldParser(list(QUERY_FIELDS), schema(), fieldboosts=FIELD_BOOSTS,
                                       group=qparser.OrGroup)
     parser.remove_plugin_class(qparser.WildcardPlugin)
     parser.remove_plugin_class(qparser.FieldsPlugin)
