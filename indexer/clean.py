@@ -165,7 +165,11 @@ def blocks(
         pending.append(line)
         if any(p.search(stripped) for p in ends):
             flush()
-        elif not doubled and _SENTENCE_END.search(stripped) and len(stripped) < 0.6 * full_width:
+        elif not doubled and (stripped.endswith(":") and _starts_a_line(lines, i) or (
+                len(stripped) < 0.6 * full_width
+                and (_SENTENCE_END.search(stripped) or _starts_a_line(lines, i)))):
+            # Prose wraps near the full width: a short line ended on purpose (a paragraph's
+            # last line, or one entry of a list).
             flush()
         i += 1
     flush()
@@ -178,6 +182,13 @@ def _match_label(text: str, headings) -> tuple[str, str, str] | None:
         return None
     name = _match_any(text[:colon].strip(), headings)
     return (name, text[:colon].strip(), text[colon + 1:].strip()) if name else None
+
+
+def _starts_a_line(lines: list[str], i: int) -> bool:
+    """Tell whether the line after i begins like a new entry (capital letter or number)."""
+    following = _next_filled(lines, i)
+    return following is not None and following == i + 1 and bool(
+        re.match(r"\s*[A-Z0-9]", lines[following]))
 
 
 def _next_filled(lines: list[str], i: int) -> int | None:

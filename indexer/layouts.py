@@ -56,7 +56,7 @@ NOT_ITEMS = re.compile(r"(?i)^(?:conclusion|decision|determination|rationale|rec
 OVERTURNING = re.compile(r"(?i)^(?:overturn(?:ed)?|(?:is\s+)?medically\s+necessary|certified|"
                          r"approved)$")
 ITEM_NECESSITY = re.compile(
-    r"(?is)^(?:\d{1,2}[.)]\s*)(?P<item>.{2,400}?)\s+(?:is|are|was|were)\s+(?P<neg>not\s+)?"
+    r"(?is)^(?P<number>\d{1,2}[.)]\s*)?(?P<item>.{2,400}?)\s+(?:is|are|was|were)\s+(?P<neg>not\s+)?"
     r"medically\s+necessary(?:\s+and\s+appropriate)?\.?\s*$"
 )
 CLAIMS_GUIDELINE = re.compile(

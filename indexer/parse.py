@@ -10,6 +10,10 @@ from . import clean, facts, layouts, vocabulary
 from .clean import Block
 from .determination import Citation, Determination, Issue, Section
 
+# Raise when parsing changes what it reads from a letter: the next build re-reads every letter
+# (reusing its embeddings where the chunk text did not change).
+PARSER_VERSION = 3
+
 FORMAT_IMR_ISSUES = "imr-issues-decisions"
 FORMAT_FINAL_LETTER = "final-determination-letter"
 FORMAT_PROFESSIONAL_REVIEW = "medical-professional-review"
@@ -196,7 +200,7 @@ def _decision_sections(grouped, header_text: str) -> tuple[list[Section], list[I
     return sections, issues
 
 
-def _item_line(text: str) -> tuple[str, str | None] | None:
+def _item_line(text: str, following: str = "") -> tuple[str, str | None] | None:
     if len(text) > 450 or any(p.match(text) for p in layouts.PARAGRAPH_STARTS):
         return None
     found = layouts.ITEM_DECISION.match(text)
@@ -205,7 +209,10 @@ def _item_line(text: str) -> tuple[str, str | None] | None:
         decision = "Overturned" if layouts.OVERTURNING.match(word) else "Upheld"
         return found.group("item"), decision
     found = layouts.ITEM_NECESSITY.match(text)
-    if found:
+    # Unnumbered, "X is medically necessary." could be a rationale's last sentence: it is an
+    # item line only when a guideline or rationale label follows it.
+    if found and (found.group("number") or any(p.match(following)
+                                               for p in layouts.PARAGRAPH_STARTS)):
         return found.group("item"), "Upheld" if found.group("neg") else "Overturned"
     return None
 
@@ -214,8 +221,8 @@ def _split_items(texts: list[str]) -> tuple[list[str], list[_DraftIssue]]:
     intro: list[str] = []
     drafts: list[_DraftIssue] = []
     for index, text in enumerate(texts):
-        line = _item_line(text)
         following = texts[index + 1] if index + 1 < len(texts) else ""
+        line = _item_line(text, following)
         bare_item = (
             line is None and layouts.NUMBERED.match(text) and len(text) < 250
             and any(p.match(following) for p in layouts.PARAGRAPH_STARTS)
@@ -245,8 +252,7 @@ def _split_items(texts: list[str]) -> tuple[list[str], list[_DraftIssue]]:
 def _clean_item(item: str) -> str:
     """Reduce "Is the request for X medically necessary?" to X."""
     item = re.sub(r"\s+", " ", item).strip(" .:-")
-    prefix = re.compile(r"(?i)^(?:is|are|was|were|whether|the|a|an|retrospective|prospective|"
-                        r"requests?|requested|for|of)\s+")
+    prefix = re.compile(r"(?i)^(?:is|are|was|were|whether|the|requests?|requested|for)\s+")
     while prefix.match(item):
         item = prefix.sub("", item, count=1)
     item = re.sub(r"(?i)\s+(?:(?:is|are|was|were)\s+)?(?:not\s+)?medically\s+necessary"

@@ -208,3 +208,25 @@ red flag, so the lumbar MRI is medically necessary.
     assert [(i.item, i.decision, i.treatment) for i in d.issues] == [
         ("Norco 10/325 #120", "Upheld", "opioid"), ("Lumbar MRI", "Overturned", "mri")]
     assert (d.patient.age, d.patient.sex, d.patient.date_of_injury) == (52, "female", "2012-02-03")
+
+
+def test_single_spaced_lists_and_unnumbered_necessity_items():
+    text = """MEDICAL PROFESSIONAL REVIEW
+ISSUE AT DISPUTE:
+Aquatic therapy x 8
+Cervical MRI
+CASE SUMMARY:
+The injured worker is a 61 year old man who was injured on 4/4/2011 when he fell from a ladder and
+struck his neck and low back on the ground below, and has had ongoing pain since then.
+RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:
+Aquatic therapy is recommended where reduced weight bearing is desirable, which is not documented.
+The aquatic therapy is not medically necessary. There are no red flags and a normal neurological
+examination, so the cervical MRI is not medically necessary.
+"""
+    d = parse_text(text, "c4.txt")
+    assert [(i.item, i.decision, i.treatment) for i in d.issues] == [
+        ("Aquatic therapy x 8", "Upheld", "aquatic therapy"), ("Cervical MRI", "Upheld", "mri")]
+    letter_b = LAYOUT_B.replace("1. MRI of the right knee", "MRI of the right knee").replace(
+        "2. Soma 350mg #90", "Soma 350mg #90")
+    assert [i.item for i in parse_text(letter_b, "b2.txt").issues] == [
+        "MRI of the right knee", "Soma 350mg #90"]
