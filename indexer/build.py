@@ -83,6 +83,7 @@ class _Build:
         self.settings = settings
         self._encoder = encoder
         self.report = BuildReport()
+        self.reread = False  # the parser changed: treat every known file as changed
 
     def encoder(self) -> Encoder:
         if self._encoder is None:
@@ -114,8 +115,13 @@ class _Build:
         try:
             previous = self.root.current()
             if previous is not None:
-                Manifest.load(previous).check(self.settings["model"], self.settings["chunk_words"],
-                                              self.settings["chunk_overlap"])
+                manifest = Manifest.load(previous)
+                manifest.check(self.settings["model"], self.settings["chunk_words"],
+                               self.settings["chunk_overlap"])
+                self.reread = manifest.parser_version != parse.PARSER_VERSION
+                if self.reread:
+                    self.report.warnings.append(
+                        "the parser changed since the last build: re-reading every letter")
         except IndexUnavailable as problem:
             self.report.warnings.append(f"rebuilding from scratch: {problem}")
             previous = None
@@ -155,7 +161,7 @@ class _Build:
                 self.report.failed.append(Failure(str(file), f"cannot read: {error.strerror}"))
                 continue
             digest = sha256(data)
-            if path in known and known[path]["content_hash"] == digest:
+            if path in known and known[path]["content_hash"] == digest and not self.reread:
                 self.report.unchanged += 1
                 continue
             try:
@@ -317,7 +323,7 @@ class _Build:
         self.report.chunks = len(vectors)
         Manifest(SCHEMA_VERSION, self.settings["model"], dimension,
                  int(self.settings["chunk_words"]), int(self.settings["chunk_overlap"]),
-                 determinations, len(vectors), sources).save(staging)
+                 determinations, len(vectors), sources, parse.PARSER_VERSION).save(staging)
 
     def _known_dimension(self) -> int:
         return 384 if self._encoder is None else self.encoder().dimension

@@ -55,7 +55,11 @@ def write(directory: Path, removed_doc_ids: list[str],
                     fields["item"] = issue.item
                     fields["citation"] = " ".join(c.text for c in issue.citations)
                 writer.add_document(**fields)
-        writer.commit(optimize=len(added) > 200)
+        writer.commit()
+        # Deleted documents linger in segments and skew BM25 statistics: purge them once they
+        # are a tenth of the index.
+        if ix.doc_count_all() > 1.1 * ix.doc_count():
+            ix.optimize()
     except BaseException:
         writer.cancel()
         raise
@@ -129,7 +133,8 @@ class KeywordIndex:
 
     def share(self, term: str) -> float:
         """The share of chunks whose main fields hold an index term."""
-        count = self.searcher.doc_count() or 1
+        # doc_frequency still counts deleted documents until segments merge: so must the total.
+        count = self.searcher.doc_count_all() or 1
         return max(self.searcher.doc_frequency(field, term) for field in EXPANSION_FIELDS) / count
 
     def without_common_words(self, text: str, ceiling: float = 0.3) -> str:

@@ -35,6 +35,7 @@ class Manifest:
     determinations: int
     chunks: int
     sources: dict[str, str]  # source path -> content hash
+    parser_version: int = 0
 
     def save(self, directory: Path) -> None:
         _write_atomic(directory / "manifest.json", json.dumps(self.__dict__, indent=1))
