@@ -8,9 +8,12 @@ import warnings
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import DependencyError, PdfReadError
+
+from .pages import strip_running_lines, strip_running_text
 
 SUFFIXES = (".txt", ".pdf")
+PAGE_JOIN = "\n\n\n\n"  # how extracted pages are joined, as in shared/real/text; pages.PAGE_BREAK splits it
 
 
 class ReadError(Exception):
@@ -46,7 +49,8 @@ def read_letter(path: Path, max_bytes: int = 20 * 2**20) -> tuple[str, list[str]
         return _read_pdf(data), []
     if path.suffix.lower() != ".txt":
         raise ReadError(f"unsupported file type {path.suffix or '(none)'}: expected .txt or .pdf")
-    return _decode_text(data)
+    text, found = _decode_text(data)
+    return strip_running_text(text), found
 
 
 def _size(count: int) -> str:
@@ -79,18 +83,21 @@ def _read_pdf(data: bytes) -> str:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             reader = PdfReader(io.BytesIO(data))
+            # The DWC publishes every letter encrypted with an empty user password: open those as is.
             if reader.is_encrypted and not reader.decrypt(""):
                 raise ReadError("encrypted PDF: a password is needed")
             pages = [page.extract_text() or "" for page in reader.pages]
     except ReadError:
         raise
+    except DependencyError:
+        raise ReadError("encrypted PDF: reading it needs the cryptography package") from None
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
         raise ReadError(f"unreadable PDF ({type(error).__name__}: {str(error)[:80]})") from None
     except Exception as error:  # pypdf raises many kinds on corrupt input
         if "crypt" in str(error).lower():
             raise ReadError("encrypted PDF: cannot be decrypted") from None
         raise ReadError(f"unreadable PDF ({type(error).__name__})") from None
-    text = "\n\n\n\n".join(pages)
+    text = PAGE_JOIN.join(strip_running_lines(pages))
     if sum(ch.isalpha() for ch in text) < 20:
         raise ReadError("PDF has no text layer (scanned image?): OCR it first")
     return text
