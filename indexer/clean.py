@@ -1,10 +1,11 @@
 """Undo PDF text-extraction artifacts: turn raw letter text into clean paragraphs.
 
-Letters extracted from PDFs arrive with every line break doubled, a line holding a single
-space where a paragraph ends, runs of blank lines at page breaks, words split across lines
-with a hyphen, wrapped capitalised headings, double spaces and stray leading spaces. The
-cleaner knows nothing of layouts: the parser passes the headings and labels that must stand
-at the start of a paragraph.
+Letters extracted from PDFs arrive in one of three shapes: every line break doubled; single
+breaks with a line holding a single space where a paragraph ends ("space-marked"); or single
+breaks with nothing marking paragraphs. In all three a page join is a run of truly empty lines
+that can fall mid-sentence. Words split across lines with a hyphen, wrapped capitalised
+headings, double spaces and stray leading spaces are mended too. The cleaner knows nothing of
+layouts: the parser passes the headings and labels that must stand at the start of a paragraph.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ KEEP_HYPHEN_RIGHT = {
 }
 
 _SENTENCE_END = re.compile(r"[.?!:;\"')\]]$")
+_FULL_STOP = re.compile(r"[.?!][\"')\]]?$")
+# pypdf joins pages with four line breaks: three empty lines or more.
+PAGE_JOIN = 3
 
 
 @dataclass
@@ -55,6 +59,16 @@ def _is_doubled(lines: list[str]) -> bool:
         1 for i in filled if i + 2 < len(lines) and lines[i + 1] == "" and lines[i + 2] != ""
     )
     return followed_by_blank >= 0.6 * len(filled)
+
+
+def _is_space_marked(lines: list[str]) -> bool:
+    """Tell whether paragraphs end in a line of spaces and empty lines only join pages."""
+    shape = "".join("E" if not line else "s" if not line.strip() else "x" for line in lines)
+    runs = re.findall(r"E+", shape.rstrip("E"))  # trailing empties are the file's final newline
+    lone = sum(1 for run in runs if len(run) == 1)
+    spaces, filled = shape.count("s"), shape.count("x")
+    # A stray line of spaces or two does not make a letter space-marked: paragraphs do.
+    return spaces >= max(2, 0.08 * filled) and lone <= spaces // 4
 
 
 def join_lines(lines: list[str]) -> str:
@@ -112,6 +126,7 @@ def blocks(
     """
     lines = normalize(raw).split("\n")
     doubled = _is_doubled(lines)
+    spaced = not doubled and _is_space_marked(lines)
     widths = sorted(len(line.rstrip()) for line in lines if line.strip())
     full_width = widths[int(len(widths) * 0.8)] if widths else 80
 
@@ -125,13 +140,16 @@ def blocks(
                 result.append(Block(text))
             pending.clear()
 
+    def ended() -> bool:
+        """Tell whether the pending paragraph reads as finished (a page may end there)."""
+        last = pending[-1].strip() if pending else ""
+        return not last or (len(last) < 0.6 * full_width and bool(_SENTENCE_END.search(last)))
+
     i = 0
     while i < len(lines):
         line = lines[i]
         if not line.strip():
-            # Doubled text: an empty line is the echo of a break, a line of spaces ends a
-            # paragraph, a run of empty lines is a page break inside a paragraph.
-            if not doubled or line != "":
+            if _breaks_paragraph(lines, i, doubled, spaced) or (line == "" and not doubled and ended()):
                 flush()
             i += 1
             continue
@@ -163,17 +181,41 @@ def blocks(
         if any(p.match(stripped) for p in starts):
             flush()
         pending.append(line)
+        short = len(stripped) < 0.6 * full_width
         if any(p.search(stripped) for p in ends):
             flush()
-        elif not doubled and (stripped.endswith(":") and _starts_a_line(lines, i) or (
-                len(stripped) < 0.6 * full_width
-                and (_SENTENCE_END.search(stripped) or _starts_a_line(lines, i)))):
+        elif spaced and short and _FULL_STOP.search(stripped):
+            # Paragraphs are marked, but a missing mark still shows as a short last line.
+            flush()
+        elif not doubled and not spaced and (stripped.endswith(":") and _starts_a_line(lines, i, "A-Z") or (
+                short and (_SENTENCE_END.search(stripped) or _starts_a_line(lines, i)))):
             # Prose wraps near the full width: a short line ended on purpose (a paragraph's
             # last line, or one entry of a list).
             flush()
         i += 1
     flush()
     return result
+
+
+def _breaks_paragraph(lines: list[str], i: int, doubled: bool, spaced: bool) -> bool:
+    """Tell whether the blank line i ends a paragraph, whatever came before it.
+
+    Doubled or space-marked text: only a line of spaces does; an empty line there is an echo
+    or a page join. Otherwise an empty line does, unless it is part of a page join.
+    """
+    if doubled or spaced:
+        return lines[i] != ""
+    return lines[i] != "" or _empty_run(lines, i) < PAGE_JOIN
+
+
+def _empty_run(lines: list[str], i: int) -> int:
+    """Count the empty lines in the run that holds line i."""
+    start, end = i, i
+    while start > 0 and lines[start - 1] == "":
+        start -= 1
+    while end + 1 < len(lines) and lines[end + 1] == "":
+        end += 1
+    return end - start + 1
 
 
 def _match_label(text: str, headings) -> tuple[str, str, str] | None:
@@ -184,11 +226,14 @@ def _match_label(text: str, headings) -> tuple[str, str, str] | None:
     return (name, text[:colon].strip(), text[colon + 1:].strip()) if name else None
 
 
-def _starts_a_line(lines: list[str], i: int) -> bool:
-    """Tell whether the line after i begins like a new entry (capital letter or number)."""
+def _starts_a_line(lines: list[str], i: int, first: str = "A-Z0-9") -> bool:
+    """Tell whether the line after i begins like a new entry (capital letter or number).
+
+    After a colon a number is the label's value ("DOS:" / "11/11/2016: Upheld"), not an entry.
+    """
     following = _next_filled(lines, i)
     return following is not None and following == i + 1 and bool(
-        re.match(r"\s*[A-Z0-9]", lines[following]))
+        re.match(rf"\s*[{first}]", lines[following]))
 
 
 def _next_filled(lines: list[str], i: int) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from . import layouts
 from .determination import Patient, Reviewer
 
 MONTHS = {
@@ -37,8 +38,9 @@ INJURY_CUE = re.compile(
 )
 AGE = re.compile(
     r"(?i)\b(\d{2})(?:\s*|-)(?:year|yr)s?(?:\s*|-)old\b|\b(\d{2})\s*y\.?\s?/?o\.?(?!\w)|"
-    r"\bage(?:d)?\s*:?\s*(\d{2})\b"
+    r"\bage(?:d)?\s*:?\s*(\d{2})\b|\b(\d{2})\s+years\s+of\s+age\b"
 )
+BIRTH_CUE = re.compile(r"(?i)\b(?:birth\s*dates?|dates?\s+of\s+birth|DOB|born(?:\s+on)?)\b[\s:]*")
 SEX_WORDS = {
     "male": re.compile(r"\b(?:male|man|gentleman|Mr\.?)\b", re.IGNORECASE),
     "female": re.compile(r"\b(?:female|woman|lady|Mrs\.?|Ms\.?)\b", re.IGNORECASE),
@@ -93,8 +95,30 @@ def case_number(text: str) -> str | None:
     return found.group(1) if found else None
 
 
-def patient(summary: str, all_text: str) -> Patient:
-    """Read the patient's age, sex and date of injury, preferring the clinical summary."""
+def header_dates(header: str, fallback: str = "") -> dict[str, str | None]:
+    """Read the dates of the letter's header block (Date Assigned, Date of Injury, ...).
+
+    A label is looked for in the header first, then in the fallback text (the letter's top); a
+    label whose date sits on a later line of a split cell ("Application" / "Received:" /
+    "12/01/2016") is read because the header's lines are joined.
+    """
+    found: dict[str, str | None] = {}
+    for name, label in layouts.HEADER_DATES.items():
+        found[name] = None
+        for text in (header, fallback):
+            match = label.search(text or "")
+            date_match = DATE.match(text, match.end()) if match else None
+            if date_match:
+                found[name] = parse_date(date_match.group(0))
+                break
+    return found
+
+
+def patient(summary: str, all_text: str, on: str | None = None) -> Patient:
+    """Read the patient's age, sex and date of injury, preferring the clinical summary.
+
+    on: the date to count an age from a birthdate at, where the letter states no age.
+    """
     sources = [summary, all_text] if summary else [all_text]
     age = None
     for text in sources:
@@ -102,8 +126,25 @@ def patient(summary: str, all_text: str) -> Patient:
         if found:
             age = int(next(g for g in found.groups() if g))
             break
+    if age is None:
+        age = _age_from_birthdate(sources, on)
     return Patient(age=age, sex=_sex(summary or all_text),
                    date_of_injury=date_of_injury(sources))
+
+
+def _age_from_birthdate(texts: list[str], on: str | None) -> int | None:
+    """Count the age from a stated birthdate; None when the letter gives two different ones."""
+    births = set()
+    for text in texts:
+        for cue in BIRTH_CUE.finditer(text):
+            for found in DATE.finditer(text[cue.end(): cue.end() + 40]):
+                births.add(parse_date(found.group(0)))
+    births.discard(None)
+    if len(births) != 1 or not on:
+        return None
+    born, then = date.fromisoformat(births.pop()), date.fromisoformat(on)
+    years = then.year - born.year - ((then.month, then.day) < (born.month, born.day))
+    return years if 14 <= years < 100 else None
 
 
 def _sex(text: str) -> str | None:
@@ -124,19 +165,20 @@ def _sex(text: str) -> str | None:
     return None
 
 
+# A credentials value may wrap onto one more line: short, without a colon or a full stop.
+_WRAPPED = r"(?:\n+(?![^\n]*:)[^\n.]{1,50}(?=\n|$))?"
 _SPECIALTY_PATTERNS = [
-    re.compile(r"(?i)Certification\(?s?\)?\s*/\s*Specialty\s*:\s*(?P<v>[^\n]+?)(?=\s*(?:State|$))"),
-    re.compile(r"(?i)Board[\s-]+Certified\s+in\s+(?P<v>[^,.;]+?)(?=\s*(?:,|\.|;|and\s+is|and\s+has"
-               r"|who|with|$))"),
-    re.compile(r"(?i)(?:has\s+a\s+)?sub-?specialty\s+(?:in\s+)?(?P<v>[^,.;]+?)(?=\s*(?:,|\.|;|and\s+is"
-               r"|$))"),
-    re.compile(r"(?i)specialty\s*:\s*(?P<v>[^\n.;]+)"),
+    re.compile(rf"(?i)Certification\(?s?\)?\s*/\s*Specialty\s*:[ \t]*(?P<v>[^\n]+{_WRAPPED})"),
+    re.compile(r"(?i)Board[\s-]+Certified\s+in\s+(?P<v>[^,.;\n]+?)(?=\s*(?:,|\.|;|and\s+is|and\s+has"
+               r"|who|with|\n|$))"),
+    re.compile(r"(?i)(?:has\s+a\s+)?sub-?specialty\s+(?:in\s+)?(?P<v>[^,.;\n]+?)(?=\s*(?:,|\.|;|and\s+is"
+               r"|\n|$))"),
+    re.compile(r"(?i)(?<!/)specialty\s*:\s*(?P<v>[^\n.;]+)"),
 ]
 _LICENSE_PATTERNS = [
-    re.compile(r"(?i)State\(?s?\)?\s+of\s+Licensure\s*:\s*(?P<v>[A-Za-z ,]+?)(?=\s*(?:Certification"
-               r"|$|\.))"),
+    re.compile(r"(?i)State\(?s?\)?\s+of\s+Licensure\s*:\s*(?P<v>[A-Za-z ,]+)"),
     re.compile(r"(?i)licensed\s+(?:to\s+practice\s+)?in\s+(?P<v>[A-Z][A-Za-z ,]*?(?:\s+and\s+[A-Z]"
-               r"[A-Za-z ]+)?)(?=\s*(?:\.|;|,\s*(?:has|is|and\s+(?:has|is))|\s+and\s+(?:is|has)|$))"),
+               r"[A-Za-z ]+)?)(?=\s*(?:\.|;|,\s*(?:has|is|and\s+(?:has|is))|\s+and\s+(?:is|has)|\n|$))"),
 ]
 
 
@@ -145,15 +187,22 @@ def reviewer(text: str) -> Reviewer:
     specialties: list[str] = []
     for pattern in _SPECIALTY_PATTERNS:
         for match in pattern.finditer(text):
-            for value in re.split(r"\s*(?:,|;|/)\s*", match.group("v")):
+            for value in re.split(r"\s*(?:,|;|/)\s*", _field_value(match.group("v"))):
                 value = value.strip(" .")
                 if value and len(value) < 60 and value.lower() not in [s.lower() for s in specialties]:
                     specialties.append(value)
     licensure: list[str] = []
     for pattern in _LICENSE_PATTERNS:
         for match in pattern.finditer(text):
-            for value in re.split(r"\s*,\s*|\s+and\s+", match.group("v")):
+            value_text = re.split(r"(?i)\s*\bCertification", _field_value(match.group("v")))[0]
+            for value in re.split(r"\s*,\s*|\s+and\s+", value_text):
                 value = value.strip(" .")
                 if value and value not in licensure and len(value) < 30:
                     licensure.append(value)
     return Reviewer(specialty=specialties, licensure=licensure)
+
+
+def _field_value(value: str) -> str:
+    """Cut a header or credentials value where the next field's label begins."""
+    end = layouts.FIELD_LABELS.search(value)
+    return re.sub(r"\s+", " ", value[: end.start()] if end else value).strip()

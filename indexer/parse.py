@@ -8,22 +8,23 @@ from pathlib import Path
 
 from . import clean, facts, layouts, vocabulary
 from .clean import Block
-from .determination import Citation, Determination, Issue, Section
+from .determination import Citation, Determination, Issue, Partial, Section
 
 # Raise when parsing changes what it reads from a letter: the next build re-reads every letter
 # (reusing its embeddings where the chunk text did not change).
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 
 FORMAT_IMR_ISSUES = "imr-issues-decisions"
 FORMAT_FINAL_LETTER = "final-determination-letter"
 FORMAT_PROFESSIONAL_REVIEW = "medical-professional-review"
+FORMAT_NOTICE = "notice-of-imr-determination"
 FORMAT_UNSTRUCTURED = "unstructured"
 
 _SENTENCES = re.compile(r"(?<=[.?!])[\"')\]]?\s+(?=[A-Z0-9\"(\[])")
 _NEGATIVE = re.compile(
-    r"(?i)\bnot\s+(?:medically\s+)?(?:necessary|reasonable|appropriate|certified|recommended|"
+    r"(?i)\bnot\s*(?:medically\s+)?(?:necessary|reasonable|appropriate|certified|recommended|"
     r"supported|indicated|warranted|approved|established)|\bnon-?certif|\bupheld\b|\buphold\b|"
-    r"\bdenied\b|\bdenial\s+is\s+(?:upheld|affirmed)|\bnot\s+medically\s+necessary")
+    r"\bdenied\b|\bdenial\s+is\s+(?:upheld|affirmed)|\bnot\s*medically\s+necessary")
 _POSITIVE = re.compile(
     r"(?i)\b(?:is|are|was|were|be|deemed|considered)\s+(?:medically\s+necessary|reasonable\s+and\s+"
     r"necessary|certified|approved|warranted|supported|indicated|appropriate)|\boverturned\b|"
@@ -40,6 +41,7 @@ class _DraftIssue:
     claims_guideline: str = ""
     reviewer_guideline: str = ""
     rationale: list[str] = field(default_factory=list)
+    partial: Partial | None = None
 
 
 def sentences(text: str) -> list[str]:
@@ -69,7 +71,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def decision_from_text(text: str) -> str | None:
     """Read Upheld/Overturned from the conclusion of a rationale; None when it says neither."""
     for sentence in reversed(sentences(text)):
-        if not _CONCLUSION.search(sentence):
+        if not _CONCLUSION.search(sentence) or _is_advice(sentence):
             continue
         if _NEGATIVE.search(sentence):
             return "Upheld"
@@ -78,27 +80,20 @@ def decision_from_text(text: str) -> str | None:
     return None
 
 
+def _is_advice(sentence: str) -> bool:
+    """Tell advice appended after a conclusion (how to wean opioids) from the conclusion itself."""
+    return bool(layouts.NOT_CONCLUSIONS.search(sentence)) and not re.search(r"(?i)\brequest", sentence)
+
+
 def parse_text(text: str, source: str) -> Determination:
     """Parse a letter's raw text (artifacts and all) into a Determination."""
     blocks = clean.blocks(text, layouts.HEADING_PATTERNS, layouts.LINE_STARTS,
                           layouts.PARAGRAPH_ENDS)
     grouped = _group(blocks)
-    ids = [section_id for section_id, _ in grouped]
-    header = next((b for sid, b in grouped if sid == "header"), [])
-    header_text = " ".join(b.text for b in header)
+    header_text = " ".join(b.text for sid, group in grouped if sid == "header" for b in group)
+    all_text = "\n\n".join(b.text for b in blocks)
+    layout = _layout(grouped, header_text)
     warnings: list[str] = []
-
-    if "medical-professional-review" in ids or "issue-at-dispute" in ids:
-        layout = FORMAT_PROFESSIONAL_REVIEW
-    elif "decisions" in ids and (
-        "documents-reviewed" in ids or re.search(r"(?i)final\s+determination\s+letter", header_text)
-    ):
-        layout = FORMAT_FINAL_LETTER
-    elif "decisions" in ids or ("clinical-case-summary" in ids and "how-made" in ids):
-        layout = FORMAT_IMR_ISSUES
-    else:
-        layout = FORMAT_UNSTRUCTURED
-
     if layout == FORMAT_UNSTRUCTURED:
         warnings.append("no recognizable section headings: indexed as unstructured paragraphs")
         sections = [Section(f"p{n}", f"Paragraph {n}", b.text)
@@ -109,30 +104,60 @@ def parse_text(text: str, source: str) -> Determination:
         issues = _professional_review_issues(grouped)
     else:
         sections, issues = _decision_sections(grouped, header_text)
-
-    summary = _text_of(grouped, "clinical-case-summary")
-    credentials = " ".join(
-        _text_of(grouped, sid) for sid in ("how-made", "reviewer-qualifications", "header"))
-    all_text = "\n\n".join(b.text for b in blocks)
     if layout != FORMAT_UNSTRUCTURED and not issues:
         warnings.append("no disputed item with a decision was recognised")
     for number, issue in enumerate(issues, start=1):
         if issue.decision is None:
             warnings.append(f"item {number}: decision not recognised")
+    dates = facts.header_dates(header_text, all_text[:2000])  # header fields sit at the top
     case_no = facts.case_number(header_text or all_text) or facts.case_number(all_text)
-    stem = Path(source).stem
     return Determination(
-        doc_id=case_no or stem,
+        doc_id=case_no or Path(source).stem,
         source=Path(source).name,
         format=layout,
         case_number=case_no,
-        reviewer=facts.reviewer(credentials or all_text),
-        patient=facts.patient(summary, _without(all_text, _text_of(grouped, "how-made"))),
+        reviewer=facts.reviewer(_credentials(grouped) or all_text),
+        patient=_patient(grouped, all_text, dates),
         issues=issues,
         sections=sections,
         warnings=warnings,
         sources=[Path(source).name],
+        decision_date=dates["decision_date"],
+        ur_denial_date=dates["ur_denial_date"],
+        date_assigned=dates["date_assigned"],
     )
+
+
+def _layout(grouped, header_text: str) -> str:
+    """Name the letter's layout from its section headings and title."""
+    ids = [section_id for section_id, _ in grouped]
+    if "medical-professional-review" in ids or "issue-at-dispute" in ids:
+        return FORMAT_PROFESSIONAL_REVIEW
+    title = header_text[:600] or (grouped[0][1][0].text if grouped and grouped[0][1] else "")
+    if layouts.NOTICE_TITLE.search(title):
+        return FORMAT_NOTICE
+    if "decisions" in ids and (
+        "documents-reviewed" in ids or re.search(r"(?i)final\s+determination\s+letter", header_text)
+    ):
+        return FORMAT_FINAL_LETTER
+    if "decisions" in ids or ("clinical-case-summary" in ids and "how-made" in ids):
+        return FORMAT_IMR_ISSUES
+    return FORMAT_UNSTRUCTURED
+
+
+def _credentials(grouped) -> str:
+    """Gather the credentials text, one paragraph a line so a field ends at its line's end."""
+    return "\n".join(_text_of(grouped, sid) for sid in ("how-made", "reviewer-qualifications", "header"))
+
+
+def _patient(grouped, all_text: str, dates: dict[str, str | None]):
+    """Read the patient facts; the header's date of injury is the record where it has one."""
+    patient = facts.patient(_text_of(grouped, "clinical-case-summary"),
+                            _without(all_text, _text_of(grouped, "how-made")),
+                            on=dates["decision_date"] or dates["date_of_injury"])
+    if dates["date_of_injury"]:
+        patient.date_of_injury = dates["date_of_injury"]
+    return patient
 
 
 def _without(text: str, part: str) -> str:
@@ -156,6 +181,7 @@ def _group(blocks: list[Block]) -> list[tuple[str, list[Block]]]:
 
 
 def _text_of(grouped, section_id: str) -> str:
+    """Return the text of the first section with this id."""
     for sid, blocks in grouped:
         if sid == section_id:
             return "\n\n".join(b.text for b in blocks if not b.heading)
@@ -179,14 +205,22 @@ def _sections(grouped) -> list[Section]:
 
 def _decision_sections(grouped, header_text: str) -> tuple[list[Section], list[Issue]]:
     """Split the decisions section of layouts (a) and (b) into one section per disputed item."""
+    split = []
+    for sid, blocks in grouped:
+        texts = [b.text for b in blocks if not b.heading]
+        if sid.startswith("decisions") or any(layouts.DETERMINED.match(t) for t in texts):
+            split.append((sid, blocks, *_split_items(texts)))
+        else:
+            split.append((sid, blocks, None, []))
+    _drop_repeated_list(split)
     sections: list[Section] = []
     issues: list[Issue] = []
-    for sid, blocks in grouped:
-        if not sid.startswith("decisions"):
+    for sid, blocks, intro, drafts in split:
+        if intro is None:
             sections.extend(_sections([(sid, blocks)]))
             continue
-        intro, drafts = _split_items([b.text for b in blocks if not b.heading])
-        sections.append(Section(sid, _title(sid, blocks), "\n\n".join(intro)))
+        if intro or drafts or sid != "header":
+            sections.append(Section(sid, _title(sid, blocks), "\n\n".join(intro)))
         for draft in drafts:
             number = len(issues) + 1
             issue = _finish(draft, f"issue-{number}")
@@ -200,71 +234,194 @@ def _decision_sections(grouped, header_text: str) -> tuple[list[Section], list[I
     return sections, issues
 
 
-def _item_line(text: str, following: str = "") -> tuple[str, str | None] | None:
-    if len(text) > 450 or any(p.match(text) for p in layouts.PARAGRAPH_STARTS):
+def _drop_repeated_list(split) -> None:
+    """Keep one copy of an item a letter lists twice (a summary list, then each item with its
+    guidelines and rationale): a bare listed item gives way to a copy with a body."""
+    copies: dict[tuple[str, str | None], list[_DraftIssue]] = {}
+    for _, _, _, group in split:
+        for draft in group:
+            copies.setdefault((_key(draft.item), draft.decision), []).append(draft)
+    for _, _, intro, group in split:
+        for draft in list(group):
+            same = copies[(_key(draft.item), draft.decision)]
+            bodied = [d for d in same if len(d.blocks) > 1]
+            if len(draft.blocks) == 1 and len(same) > 1 and (bodied or draft is not same[0]):
+                group.remove(draft)
+                intro.extend(draft.blocks)
+
+
+def _key(item: str) -> str:
+    """Reduce an item to lower-case words, to tell two printings of it apart from two items."""
+    return re.sub(r"[^a-z0-9]+", " ", item.lower()).strip()
+
+
+def _item_line(text: str, following: str = "") -> tuple[str, str | None, Partial | None] | None:
+    """Read "X: Upheld" style item lines (and their variants) into (item, decision, partial)."""
+    limit = 1000 if layouts.ORIGINAL_REQUEST.search(text) else 450
+    if len(text) > limit or any(p.match(text) for p in layouts.PARAGRAPH_STARTS):
         return None
+    found = layouts.DETERMINED.match(text)
+    if found:
+        return found.group("item"), "Upheld" if found.group("neg") else "Overturned", None
     found = layouts.ITEM_DECISION.match(text)
-    if found and not layouts.NOT_ITEMS.match(found.group("item").strip()):
+    item, partial = _partial(found.group("item")) if found else ("", None)
+    item = item if partial else _last_sentence(item)
+    if found and not layouts.NOT_ITEMS.match(item.strip()):
         word = re.sub(r"\s+", " ", found.group("decision"))
         decision = "Overturned" if layouts.OVERTURNING.match(word) else "Upheld"
-        return found.group("item"), decision
+        return item, decision, partial
+    labelled_next = any(p.match(following) for p in layouts.PARAGRAPH_STARTS)
+    found = layouts.ITEM_DECISION_BARE.match(text)
+    if found and labelled_next:
+        return found.group("item"), found.group("decision").capitalize(), None
     found = layouts.ITEM_NECESSITY.match(text)
     # Unnumbered, "X is medically necessary." could be a rationale's last sentence: it is an
     # item line only when a guideline or rationale label follows it.
-    if found and (found.group("number") or any(p.match(following)
-                                               for p in layouts.PARAGRAPH_STARTS)):
-        return found.group("item"), "Upheld" if found.group("neg") else "Overturned"
+    if found and (found.group("number") or labelled_next):
+        return found.group("item"), "Upheld" if found.group("neg") else "Overturned", None
     return None
 
 
+def _last_sentence(item: str) -> str:
+    """Drop prose run into the front of an item line ("... this letter. Final Determination")."""
+    parts = sentences(item)
+    lead = " ".join(parts[:-1])
+    return parts[-1] if len(parts) > 1 and len(lead) >= 80 else item
+
+
+def _partial(item: str) -> tuple[str, Partial | None]:
+    """Split a partial authorization's narrative into the decided remainder and what it was cut from."""
+    text = re.sub(r"\s+", " ", item).strip()
+    found = layouts.PARTIAL.match(text)
+    if not found:
+        return item, None
+    authorized = found.group("authorized") or found.group("authorized2")
+    return found.group("item"), Partial(_clean_item(found.group("requested")), _clean_item(authorized))
+
+
+def _segments(texts: list[str]) -> list[str]:
+    """Re-cut paragraphs where extraction lost the breaks between an item and its neighbours."""
+    out: list[str] = []
+    for text in texts:
+        if layouts.DECISION_WORD.match(text) and out and not out[-1].rstrip().endswith("."):
+            # A decision word left alone on the line after a wrapped item.
+            glue = " " if out[-1].rstrip().endswith((":", "-")) else ": "
+            text = out.pop().rstrip() + glue + text.strip()
+        elif out and out[-1].rstrip().endswith(":") and _is_guideline(out[-1]):
+            # "Section(s):" at a line end: the cited section wrapped onto the next line.
+            text = out.pop().rstrip() + " " + text
+        for piece in layouts.INLINE_LABELS.split(_after_boilerplate(text, out)):
+            out.extend(_cut_after_decisions(piece))
+    return [t for t in out if t.strip()]
+
+
+def _after_boilerplate(text: str, out: list[str]) -> str:
+    """Move a layout's stock sentence run into the text after it to a paragraph of its own."""
+    for pattern in layouts.BOILERPLATE:
+        found = pattern.search(text)
+        if found and text[found.end():].strip():
+            out.append(text[:found.end()].strip())
+            return text[found.end():]
+    return text
+
+
+def _is_guideline(text: str) -> bool:
+    """Tell a Claims Administrator or MAXIMUS guideline paragraph."""
+    return bool(layouts.CLAIMS_GUIDELINE.match(text) or layouts.REVIEWER_GUIDELINE.match(text))
+
+
+def _cut_after_decisions(text: str) -> list[str]:
+    """Cut "...: Upheld" out of running text: the item ends at its decision and begins after
+    the sentence that concluded the previous rationale."""
+    pieces, cursor = [], 0
+    for match in layouts.INLINE_DECISION.finditer(text):
+        pieces.append(text[cursor:match.end()])
+        cursor = match.end()
+    pieces.append(text[cursor:])
+    out: list[str] = []
+    for piece in (p.strip() for p in pieces):
+        if piece and layouts.ENDS_IN_DECISION.search(piece) and len(sentences(piece)) > 1:
+            out.extend(_detach_item(piece))
+        elif piece:
+            out.append(piece)
+    return out
+
+
+def _detach_item(text: str) -> list[str]:
+    """Split a rationale's closing sentences (its conclusion, or advice after it) off an item
+    line they were run into."""
+    parts = sentences(text)
+    for index in range(len(parts) - 1, 0, -1):
+        if decision_from_text(parts[index - 1]) or _is_advice(parts[index - 1]):
+            return [" ".join(parts[:index]), " ".join(parts[index:])]
+    # No conclusion read: the item is the last sentence, or a partial authorization's narrative.
+    index = next((k for k, part in enumerate(parts) if layouts.ORIGINAL_REQUEST.search(part)), len(parts) - 1)
+    lead = " ".join(parts[:index])
+    return [lead, " ".join(parts[index:])] if len(lead) >= 80 else [text]
+
+
 def _split_items(texts: list[str]) -> tuple[list[str], list[_DraftIssue]]:
+    """Split a decisions section's paragraphs into its introduction and one draft per item."""
     intro: list[str] = []
     drafts: list[_DraftIssue] = []
+    texts = _segments(texts)
     for index, text in enumerate(texts):
         following = texts[index + 1] if index + 1 < len(texts) else ""
-        line = _item_line(text, following)
-        bare_item = (
-            line is None and layouts.NUMBERED.match(text) and len(text) < 250
-            and any(p.match(following) for p in layouts.PARAGRAPH_STARTS)
-        )
-        if line or bare_item:
-            item, decision = line if line else (layouts.NUMBERED.sub("", text).strip(" ."), None)
-            drafts.append(_DraftIssue(_clean_item(item), decision, [text]))
-            continue
-        if not drafts:
-            intro.append(text)
-            continue
-        draft = drafts[-1]
-        draft.blocks.append(text)
-        if layouts.CLAIMS_GUIDELINE.match(text):
-            draft.claims_guideline = layouts.CLAIMS_GUIDELINE.sub("", text)
-        elif layouts.REVIEWER_GUIDELINE.match(text):
-            draft.reviewer_guideline = layouts.REVIEWER_GUIDELINE.sub("", text)
-        elif layouts.RATIONALE.match(text):
-            draft.rationale.append(layouts.RATIONALE.sub("", text))
-        elif draft.rationale or not draft.reviewer_guideline:
-            draft.rationale.append(text)
+        line = _item_line(text, following) or _bare_item(text, following)
+        if line:
+            item, decision, partial = line
+            drafts.append(_DraftIssue(_clean_item(item), decision, [text], partial=partial))
+        elif drafts:
+            _add_to(drafts[-1], text)
         else:
-            draft.reviewer_guideline += " " + text
+            intro.append(text)
     return intro, drafts
+
+
+def _bare_item(text: str, following: str) -> tuple[str, None, None] | None:
+    """Read a numbered item line without a decision, when a guideline or rationale follows."""
+    if layouts.NUMBERED.match(text) and len(text) < 250 and any(
+            p.match(following) for p in layouts.PARAGRAPH_STARTS):
+        return layouts.NUMBERED.sub("", text).strip(" ."), None, None
+    return None
+
+
+def _add_to(draft: _DraftIssue, text: str) -> None:
+    """File a paragraph under the item it follows: a guideline, or the rationale."""
+    draft.blocks.append(text)
+    if layouts.CLAIMS_GUIDELINE.match(text):
+        draft.claims_guideline = layouts.CLAIMS_GUIDELINE.sub("", text)
+    elif layouts.REVIEWER_GUIDELINE.match(text):
+        draft.reviewer_guideline = layouts.REVIEWER_GUIDELINE.sub("", text)
+    elif layouts.RATIONALE.match(text):
+        draft.rationale.append(layouts.RATIONALE.sub("", text))
+    elif draft.rationale or not draft.reviewer_guideline:
+        draft.rationale.append(text)
+    else:
+        draft.reviewer_guideline += " " + text
 
 
 def _clean_item(item: str) -> str:
     """Reduce "Is the request for X medically necessary?" to X."""
     item = re.sub(r"\s+", " ", item).strip(" .:-")
-    prefix = re.compile(r"(?i)^(?:is|are|was|were|whether|the|requests?|requested|for)\s+")
+    prefix = re.compile(r"(?i)^(?:is|are|was|were|whether|the|requests?|requested|for|that)\s+")
     while prefix.match(item):
         item = prefix.sub("", item, count=1)
-    item = re.sub(r"(?i)\s+(?:(?:is|are|was|were)\s+)?(?:not\s+)?medically\s+necessary"
+    item = re.sub(r"(?i)\s+(?:(?:is|are|was|were)\s+)?(?:not\s*)?medically\s+necessary"
                   r"(?:\s+and\s+appropriate)?\W*$", "", item)
-    return item.strip(" .:?") or item
+    # "X is: Upheld" leaves a dangling verb behind the item.
+    item = re.sub(r"(?i)[\s,]+(?:is|are)$", "", item)
+    return item.strip(" .:?,") or item
 
 
 def _finish(draft: _DraftIssue, section_id: str) -> Issue:
+    """Turn a draft into an Issue: decision, treatment, body part, guidelines and citations."""
     rationale = " ".join(draft.rationale).strip()
     decision = draft.decision or decision_from_text(rationale)
-    cited = draft.reviewer_guideline + " " + rationale
-    guidelines = vocabulary.guidelines_in(cited) or vocabulary.guidelines_in(draft.claims_guideline)
+    reviewer_guideline = layouts.NO_CITATION.sub(" ", draft.reviewer_guideline)
+    claims_guideline = layouts.NO_CITATION.sub(" ", draft.claims_guideline)
+    cited = reviewer_guideline + " " + rationale
+    guidelines = vocabulary.guidelines_in(cited) or vocabulary.guidelines_in(claims_guideline)
     return Issue(
         item=draft.item,
         decision=decision,
@@ -273,8 +430,9 @@ def _finish(draft: _DraftIssue, section_id: str) -> Issue:
             vocabulary.body_parts_in(rationale)),
         guidelines=guidelines,
         rationale=rationale,
-        citations=citations(draft.reviewer_guideline),
+        citations=citations(reviewer_guideline),
         section_id=section_id,
+        partial=draft.partial,
     )
 
 

@@ -63,3 +63,38 @@ def test_cp1252_quotes_and_invisible_characters_are_normalized():
 ])
 def test_hyphen_rules_on_common_clinical_words(left, right, joined):
     assert clean.join_lines([f"the {left}", f"{right} today"]) == f"the {joined} today"
+
+
+def test_space_marked_text_paragraphs_end_at_a_line_of_spaces():
+    # Single line breaks; a line holding one space ends a paragraph; a short line is no end.
+    raw = ("Priority:  Standard Application \nReceived:  \n01/05/2017 \n \nThe first paragraph "
+           "wraps onto \na second line: \nand ends here. \n \nA second paragraph. \n \nThird one \n")
+    assert [b.text for b in blocks(raw)] == [
+        "Priority: Standard Application Received: 01/05/2017",
+        "The first paragraph wraps onto a second line: and ends here.",
+        "A second paragraph.", "Third one"]
+
+
+def test_space_marked_page_join_inside_a_sentence_is_joined():
+    page = "\n\n\n\n"
+    raw = ("A long paragraph of prose that runs right up to the margin of the page and then \n"
+           + page + "goes on at the top of the next page. \n \nNext paragraph here. \n \nMore. \n")
+    assert [b.text for b in blocks(raw)][0] == (
+        "A long paragraph of prose that runs right up to the margin of the page and then goes on "
+        "at the top of the next page.")
+
+
+def test_single_spaced_page_join_joins_unless_the_paragraph_had_ended():
+    page = "\n\n\n\n"
+    wide = "word " * 16
+    raw = (f"{wide}\n{wide}and the sentence\n{page}carries on.\nShort end.\n{page}"
+           f"{wide}\nNew paragraph.\n")
+    texts = [b.text for b in blocks(raw)]
+    assert texts[0].endswith("and the sentence carries on.")
+    assert texts[-1].startswith("word") and "Short end." in texts
+
+
+def test_a_stray_line_of_spaces_does_not_make_text_space_marked():
+    lines = ["Some prose line that is long enough to set the width of the page here."] * 30
+    assert not clean._is_space_marked([*lines, " ", *lines, " "])
+    assert clean._is_space_marked([*lines[:5], " ", *lines[:5], " ", "", "", "", *lines[:3]])

@@ -44,3 +44,40 @@ def test_reviewer_credentials_in_both_phrasings():
 def test_case_number():
     assert facts.case_number("IMR Case Number:  CM13-0012345  Date") == "CM13-0012345"
     assert facts.case_number("no number here") is None
+
+
+def test_header_dates_from_the_header_block_and_its_split_cell():
+    header = ("Case Number: CM16-0200001 Date Assigned: 11/02/2016 Date of Injury: 10/01/2016 "
+              "Decision Date: 12/12/2016 UR Denial Date: 10/20/2016 Priority: Standard Application "
+              "Received: 10/25/2016")
+    assert facts.header_dates(header) == {
+        "date_assigned": "2016-11-02", "date_of_injury": "2016-10-01", "decision_date": "2016-12-12",
+        "ur_denial_date": "2016-10-20", "application_received": "2016-10-25"}
+    old = facts.header_dates("Dated: 10/21/2013 Date of UR Decision: 8/9/2013")
+    assert (old["decision_date"], old["ur_denial_date"], old["date_assigned"]) == (
+        "2013-10-21", "2013-08-09", None)
+
+
+@pytest.mark.parametrize("text, specialty", [
+    ("Certification(s)/Specialty: Physical Medicine & Rehabilitation",
+     ["Physical Medicine & Rehabilitation"]),
+    ("Certification(s)/Specialty: Family Practice  Case Number: CM17-0000001 Date Assigned: 01/02/2017",
+     ["Family Practice"]),
+    ("Certification(s)/Specialty: Surgery, Hand Surgery\nCLINICAL CASE SUMMARY", ["Surgery", "Hand Surgery"]),
+    ("Certification(s)/Specialty: Internal Medicine, General\nPreventive Medicine\n",
+     ["Internal Medicine", "General Preventive Medicine"]),
+])
+def test_specialty_ends_where_the_next_field_begins(text, specialty):
+    assert facts.reviewer(text).specialty == specialty
+
+
+@pytest.mark.parametrize("summary, age", [
+    ("A now 36-year-old female with neck pain.", 36),
+    ("The patient is a(n) 57 year old male.", 57),
+    ("The 58 year old female injured worker reported pain.", 58),
+    ("The worker, 61 years of age, reported pain.", 61),
+    ("Her date of birth is 06/01/1960. She reported pain.", 56),
+    ("Her birthdate is listed as 06/01/1960 and 06/01/1966. She reported pain.", None),
+])
+def test_age_phrasings_and_birthdates(summary, age):
+    assert facts.patient(summary, summary, on="2016-12-01").age == age

@@ -230,3 +230,30 @@ examination, so the cervical MRI is not medically necessary.
         "2. Soma 350mg #90", "Soma 350mg #90")
     assert [i.item for i in parse_text(letter_b, "b2.txt").issues] == [
         "MRI of the right knee", "Soma 350mg #90"]
+
+
+def test_weaning_advice_after_the_conclusion_does_not_decide():
+    text = ("The request for Norco is not medically necessary. The patient is advised to speak with "
+            "the treating physician, and a gradual weaning is appropriate.")
+    assert decision_from_text(text) == "Upheld"
+    assert decision_from_text("The request is notmedically necessary.") == "Upheld"
+
+
+def test_a_list_printed_twice_gives_each_item_once():
+    text = """IMR ISSUES, DECISIONS AND RATIONALES
+The Final Determination was based on decisions for the disputed items/services set forth below:
+
+1. Lumbar MRI is not medically necessary and appropriate.
+
+2. Gabapentin 300mg #90 is medically necessary and appropriate.
+
+1. Lumbar MRI is not medically necessary and appropriate.
+Rationale for the Decision: No red flags are recorded. The MRI is not medically necessary.
+
+2. Gabapentin 300mg #90 is medically necessary and appropriate.
+Rationale for the Decision: Neuropathic pain improved. Gabapentin is medically necessary.
+"""
+    d = parse_text(text, "twice.txt")
+    assert [(i.item, i.decision) for i in d.issues] == [
+        ("Lumbar MRI", "Upheld"), ("Gabapentin 300mg #90", "Overturned")]
+    assert all(i.rationale for i in d.issues)
