@@ -35,6 +35,7 @@ bench: install
 
 eval: install
 	$(PY) -m evaluation.run
+	$(PY) -m evaluation.real
 
 lint: install
 	$(BIN)/ruff check indexer webui evaluation tests

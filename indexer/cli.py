@@ -125,8 +125,8 @@ def show_command(doc_id, index_dir, as_json):
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True)
 @click.option("-k", "k", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--filter", "filters", multiple=True, metavar="KEY=VALUE",
-              help="decision, treatment, body_part, guideline, specialty, injury_year_from, "
-                   "injury_year_to (repeatable).")
+              help="decision, treatment (a category or a group such as surgery), body_part, guideline, "
+                   "reason, specialty, injury_year_from/_to, decided_year_from/_to (repeatable).")
 @common
 def search_command(query, mode, k, filters, index_dir, as_json):
     """Rank determinations for a query."""

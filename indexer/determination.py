@@ -22,6 +22,17 @@ class Citation:
 
 
 @dataclass
+class Partial:
+    """A partial authorization: what was asked for and what the claims administrator allowed.
+
+    The issue's item is then the remainder that went to IMR and was decided.
+    """
+
+    requested: str
+    authorized: str
+
+
+@dataclass
 class Issue:
     """A disputed item and what the reviewer decided about it."""
 
@@ -33,6 +44,9 @@ class Issue:
     rationale: str
     citations: list[Citation] = field(default_factory=list)
     section_id: str | None = None
+    treatment_group: str | None = None  # the parent of treatment: surgery, injection, medication...
+    reasons: list[str] = field(default_factory=list)  # decisive reasons, from reasons.REASONS
+    partial: Partial | None = None
 
 
 @dataclass
@@ -60,6 +74,10 @@ class Determination:
     sections: list[Section]
     warnings: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    # From the letter's header block; the header is the record where it and the summary disagree.
+    decision_date: str | None = None
+    ur_denial_date: str | None = None
+    date_assigned: str | None = None
 
     def to_dict(self) -> dict:
         """Return the contract's JSON shape."""
@@ -75,12 +93,16 @@ class Determination:
             reviewer=Reviewer(**data["reviewer"]),
             patient=Patient(**data["patient"]),
             issues=[
-                Issue(**{**issue, "citations": [Citation(**c) for c in issue.get("citations", [])]})
+                Issue(**{**issue, "citations": [Citation(**c) for c in issue.get("citations", [])],
+                         "partial": Partial(**issue["partial"]) if issue.get("partial") else None})
                 for issue in data["issues"]
             ],
             sections=[Section(**section) for section in data["sections"]],
             warnings=list(data.get("warnings", [])),
             sources=list(data.get("sources", [])),
+            decision_date=data.get("decision_date"),
+            ur_denial_date=data.get("ur_denial_date"),
+            date_assigned=data.get("date_assigned"),
         )
 
     def section(self, section_id: str) -> Section | None:
@@ -90,3 +112,7 @@ class Determination:
     def injury_year(self) -> int | None:
         date = self.patient.date_of_injury
         return int(date[:4]) if date else None
+
+    @property
+    def decided_year(self) -> int | None:
+        return int(self.decision_date[:4]) if self.decision_date else None

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import vocabulary
 from .determination import Determination, Issue
 from .query import ISSUE_KEYS
 
 # How much an item that contradicts the query's own words is pushed down, per attribute
 # (on the judged set: no push 0.960, these 0.973, twice as strong 0.967 nDCG@10).
-MISMATCH = {"decision": 0.55, "treatment": 0.5, "body_part": 0.75, "guideline": 0.85}
+MISMATCH = {"decision": 0.55, "treatment": 0.5, "body_part": 0.75, "guideline": 0.85,
+            "reason": 0.7}
 UNKNOWN = 0.85
 
 
@@ -49,13 +51,31 @@ def agreement(issue: Issue, understood: dict) -> float:
     for key, wanted in understood.items():
         if key not in MISMATCH:
             continue
-        have = issue.guidelines if key == "guideline" else [getattr(issue, key)]
-        have = [h for h in have if h]
+        have = [h for h in _values(issue, key) if h]
         if not have:
-            factor *= UNKNOWN
-        elif wanted not in have:
+            # An item with no reason read is not evidence against the asked reason.
+            factor *= 1.0 if key == "reason" else UNKNOWN
+        elif not _matches(key, wanted, have):
             factor *= MISMATCH[key]
     return factor
+
+
+def _values(issue: Issue, key: str) -> list[str | None]:
+    if key == "guideline":
+        return list(issue.guidelines)
+    if key == "reason":
+        return list(issue.reasons)
+    return [getattr(issue, key)]
+
+
+def _matches(key: str, wanted, have: list[str]) -> bool:
+    """Tell whether an item's values satisfy one wanted value; a treatment group holds its children."""
+    if key == "treatment":
+        return bool(vocabulary.categories_in(str(wanted)) & set(have))
+    if key == "reason":
+        wanted_all = wanted if isinstance(wanted, list | tuple) else [wanted]
+        return bool(set(wanted_all) & set(have))
+    return wanted in have
 
 
 def letter_passes(determination: Determination, filters: dict) -> bool:
@@ -68,13 +88,20 @@ def letter_passes(determination: Determination, filters: dict) -> bool:
         return False
     if "injury_year_to" in filters and (year is None or year > filters["injury_year_to"]):
         return False
+    decided = determination.decided_year
+    if "decided_year_from" in filters and (decided is None or decided < filters["decided_year_from"]):
+        return False
+    if "decided_year_to" in filters and (decided is None or decided > filters["decided_year_to"]):
+        return False
     return True
 
 
 def issue_passes(issue: Issue, filters: dict) -> bool:
     if "decision" in filters and issue.decision != filters["decision"]:
         return False
-    if "treatment" in filters and issue.treatment != filters["treatment"]:
+    if "treatment" in filters and issue.treatment not in vocabulary.categories_in(filters["treatment"]):
+        return False
+    if "reason" in filters and filters["reason"] not in issue.reasons:
         return False
     if "body_part" in filters and issue.body_part != filters["body_part"]:
         return False

@@ -1,7 +1,8 @@
 """Follow-up questions in a conversation: refine the previous question instead of starting over.
 
 "only the overturned ones" sets decision=Overturned; "what about the knee?" swaps the body part;
-"what about acupuncture?" swaps the treatment; "without ODG" excludes a guideline; "any
+"what about acupuncture?" swaps the treatment; "only the ones with no functional improvement"
+keeps one decisive reason; "without ODG" excludes a guideline; "any
 decision" or "clear filters" drops filters. A message that reads as a new question starts over.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from . import vocabulary
+from . import reasons, vocabulary
 
 _FOLLOW_UP = re.compile(
     r"(?i)^\s*(?:and|but|now|only|just|what\s+about|how\s+about|same\s+(?:for|with)|show\s+only|"
@@ -66,7 +67,7 @@ def refine(previous: Turn | None, message: str, mode: str | None = None) -> Turn
         turn.filters["decision"] = decisions.pop()
     for _, _, part in vocabulary.body_part_mentions(message)[:1]:
         turn.filters["body_part"] = part
-    treatments = [m for m in vocabulary.treatment_mentions(message) if m[2] != "injection"]
+    treatments = [m for m in vocabulary.treatment_mentions(message) if not vocabulary.is_generic(m[2])]
     if treatments:
         start, end, category = treatments[0]
         turn.filters["treatment"] = category
@@ -75,6 +76,8 @@ def refine(previous: Turn | None, message: str, mode: str | None = None) -> Turn
         if guideline not in excluded:
             turn.filters["guideline"] = guideline
             turn.filters.pop("guideline_not", None)
+    for reason in reasons.reasons_in_question(message)[:1]:  # "only those with no improvement"
+        turn.filters["reason"] = reason
     return turn
 
 

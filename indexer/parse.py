@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import clean, facts, layouts, vocabulary
+from . import clean, facts, layouts, reasons, vocabulary
 from .clean import Block
 from .determination import Citation, Determination, Issue, Partial, Section
 
@@ -109,6 +109,9 @@ def parse_text(text: str, source: str) -> Determination:
     for number, issue in enumerate(issues, start=1):
         if issue.decision is None:
             warnings.append(f"item {number}: decision not recognised")
+        # Once the decision is final: the reasons read from a rationale depend on which side won.
+        issue.treatment_group = vocabulary.treatment_group(issue.treatment)
+        issue.reasons = reasons.reasons_of(issue.rationale, issue.decision)
     dates = facts.header_dates(header_text, all_text[:2000])  # header fields sit at the top
     case_no = facts.case_number(header_text or all_text) or facts.case_number(all_text)
     return Determination(
@@ -425,7 +428,7 @@ def _finish(draft: _DraftIssue, section_id: str) -> Issue:
     return Issue(
         item=draft.item,
         decision=decision,
-        treatment=vocabulary.treatment_of(draft.item) or _dominant_treatment(rationale),
+        treatment=vocabulary.treatment_of(draft.item) or vocabulary.dominant_treatment(rationale),
         body_part=vocabulary.body_part_of(draft.item) or _first_or_none(
             vocabulary.body_parts_in(rationale)),
         guidelines=guidelines,
@@ -438,13 +441,6 @@ def _finish(draft: _DraftIssue, section_id: str) -> Issue:
 
 def _first_or_none(values: list[str]) -> str | None:
     return values[0] if values else None
-
-
-def _dominant_treatment(text: str) -> str | None:
-    counts: dict[str, int] = {}
-    for _, _, label in vocabulary.treatment_mentions(text):
-        counts[label] = counts.get(label, 0) + 1
-    return max(counts, key=counts.get) if counts else None
 
 
 def citations(guideline_text: str) -> list[Citation]:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import keyword, vocabulary
+from . import keyword, reasons, vocabulary
 
 FILTER_KEYS = ("decision", "treatment", "body_part", "guideline", "specialty",
-               "injury_year_from", "injury_year_to")
+               "injury_year_from", "injury_year_to", "reason", "decided_year_from", "decided_year_to")
+YEAR_KEYS = ("injury_year_from", "injury_year_to", "decided_year_from", "decided_year_to")
 # Not in the outside contract: used by conversations ("without ODG").
 EXTRA_KEYS = ("guideline_not",)
-ISSUE_KEYS = ("decision", "treatment", "body_part", "guideline", "guideline_not")
+ISSUE_KEYS = ("decision", "treatment", "body_part", "guideline", "guideline_not", "reason")
 MAX_QUERY_CHARS = 1000
 _FIELDED = re.compile(r"(?i)\b(" + "|".join(FILTER_KEYS) + r"):(\"[^\"]*\"|[^\s\"]+)")
 # Words of a chat question that say nothing about the cases sought.
@@ -75,13 +76,19 @@ def check_filters(filters: dict[str, str]) -> dict[str, str | int]:
         value = str(value).strip().strip('"')
         if not value:
             continue
-        if key.startswith("injury_year"):
+        if key in YEAR_KEYS:
             if not re.fullmatch(r"(19|20)\d\d", value):
                 raise QueryError(f"{key} must be a year such as 2014, not {value!r}")
             checked[key] = int(value)
             continue
         if key == "specialty":
             checked[key] = value
+            continue
+        if key == "reason":
+            normal = reasons.canonical_reason(value)
+            if normal is None:
+                raise QueryError(f"unknown reason {value!r} (see the reason facet for known values)")
+            checked[key] = normal
             continue
         normal = vocabulary.canonical(key.removesuffix("_not"), value)
         if normal is None:
@@ -121,7 +128,7 @@ def understand(raw: str, filters: dict[str, str] | None = None, ignore=()) -> Qu
     if len(decisions) == 1:
         understood["decision"] = decisions.pop()
     treatments = vocabulary.treatment_mentions(wanted)
-    specific = [m for m in treatments if m[2] not in ("injection", "consultation", "surgery")]
+    specific = [m for m in treatments if not vocabulary.is_generic(m[2])]
     if specific or treatments:
         understood["treatment"] = (specific or treatments)[0][2]
     body = vocabulary.body_part_mentions(wanted)
@@ -130,6 +137,9 @@ def understand(raw: str, filters: dict[str, str] | None = None, ignore=()) -> Qu
     cited = vocabulary.guideline_mentions(wanted)
     if cited:
         understood["guideline"] = cited[0][2]
+    named_reasons = reasons.reasons_in_question(wanted)
+    if named_reasons:
+        understood["reason"] = named_reasons[0]
     understood = {k: v for k, v in understood.items() if k not in checked and k not in ignore}
 
     expansions: list[tuple[str, float]] = []

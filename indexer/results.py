@@ -27,6 +27,8 @@ class Result:
     specialty: list[str] = field(default_factory=list)
     issue_index: int | None = None
     shared: list[str] = field(default_factory=list)
+    treatment_group: str | None = None
+    reasons: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         data = dict(self.__dict__)

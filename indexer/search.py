@@ -254,18 +254,16 @@ class Searcher:
         return best[0], best[2]
 
     def facets(self, ranked: list[Ranked]) -> dict:
-        facets: dict[str, dict[str, int]] = {"decision": {}, "treatment": {}, "guideline": {},
-                                             "body_part": {}, "citation": {}}
+        facets: dict[str, dict[str, int]] = {key: {} for key in (
+            "decision", "treatment", "treatment_group", "reason", "guideline", "body_part", "citation")}
         for r in ranked:
             issue = self._issue(r.doc_id, r.issue_index)
             if issue is None:
                 continue
-            for label in self._citation_labels(issue):
-                facets["citation"][label] = facets["citation"].get(label, 0) + 1
-            if issue.body_part:
-                facets["body_part"][issue.body_part] = facets["body_part"].get(issue.body_part, 0) + 1
             for key, values in (("decision", [issue.decision]), ("treatment", [issue.treatment]),
-                                ("guideline", issue.guidelines)):
+                                ("treatment_group", [issue.treatment_group]), ("reason", issue.reasons),
+                                ("guideline", issue.guidelines), ("body_part", [issue.body_part]),
+                                ("citation", self._citation_labels(issue))):
                 for value in values:
                     if value:
                         facets[key][value] = facets[key].get(value, 0) + 1
@@ -292,7 +290,8 @@ class Searcher:
             excerpts=excerpts, body_part=issue.body_part if issue else None,
             guidelines=list(issue.guidelines) if issue else [],
             specialty=list(determination.reviewer.specialty), issue_index=ranked.issue_index,
-            shared=shared or [])
+            shared=shared or [], treatment_group=issue.treatment_group if issue else None,
+            reasons=list(issue.reasons) if issue else [])
 
     def _excerpts(self, ranked: Ranked, terms: dict[str, float], vector, fused: dict) -> list[Excerpt]:
         """The 1-3 best passages: the best chunks, from different sections where possible."""

@@ -1049,12 +1049,17 @@ def treatment_mentions(text: str) -> list[tuple[int, int, str]]:
     return read
 
 
+def is_generic(category: str) -> bool:
+    """Tell whether a category names only a group or a visit ("surgery", "consultation")."""
+    return category in GROUPS or category in _WEAK
+
+
 def dominant_treatment(text: str) -> str | None:
     """Name the category a passage (a rationale) names most, preferring specific categories."""
     counts: dict[str, int] = {}
     for _, _, label in treatment_mentions(text):
         counts[label] = counts.get(label, 0) + 1
-    specific = {label: n for label, n in counts.items() if label not in GROUPS and label not in _WEAK}
+    specific = {label: n for label, n in counts.items() if not is_generic(label)}
     chosen = specific or counts
     return max(chosen, key=chosen.get) if chosen else None
 

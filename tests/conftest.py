@@ -14,6 +14,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SEEDS = sorted(CORPUS.glob("0*.txt"))
+# 194 real determinations beside the repository (never copied into it); absent on a user's machine.
+REAL = ROOT.parent / "shared" / "real"
 
 
 @pytest.fixture(scope="session")
@@ -82,4 +84,19 @@ def seed_searcher(tmp_path_factory, encoder):
 
     directory = tmp_path_factory.mktemp("seed-index")
     build(SEEDS, settings.load(index=str(directory)), encoder=encoder)
+    return Searcher(settings.load(index=str(directory)), encoder=encoder)
+
+
+@pytest.fixture(scope="session")
+def real_searcher(tmp_path_factory, encoder):
+    """A searcher over the 194 real letters in ../shared/real; skipped where they are absent."""
+    if not (REAL / "text").is_dir():
+        pytest.skip(f"no real letters at {REAL}")
+    from indexer import settings
+    from indexer.build import build
+    from indexer.search import Searcher
+
+    directory = tmp_path_factory.mktemp("real-index")
+    report = build([REAL / "text"], settings.load(index=str(directory)), encoder=encoder)
+    assert report.determinations == 194 and not report.failed
     return Searcher(settings.load(index=str(directory)), encoder=encoder)

@@ -6,7 +6,8 @@ from indexer.query import QueryError, check_filters, understand
 
 def test_reads_a_reviewer_question():
     q = understand("PT denied for lack of functional improvement")
-    assert q.understood == {"decision": "Upheld", "treatment": "physical therapy"}
+    assert q.understood == {"decision": "Upheld", "treatment": "physical therapy",
+                            "reason": "no functional improvement documented"}
     assert ("physical therapy", 0.8) in q.expansions
     assert q.semantic_text.startswith("physical therapy (PT)")
     assert "lack" not in q.keyword_text.split()
@@ -18,10 +19,38 @@ def test_reads_a_reviewer_question():
       "body_part": "lumbar spine"}),
     ("Norco non-certified", {"decision": "Upheld", "treatment": "opioid"}),
     ("knee MRI citing ODG", {"treatment": "mri", "body_part": "knee", "guideline": "ODG"}),
-    ('"functional improvement" AND NOT acupuncture', {}),
+    ('"functional improvement" AND NOT acupuncture', {"reason": "no functional improvement documented"}),
+    ("acupuncture AND NOT chiropractic", {"treatment": "acupuncture"}),
 ])
 def test_domain_words_become_soft_filters(text, expected):
     assert understand(text).understood == expected
+
+
+@pytest.mark.parametrize("text, treatment", [
+    ("shoulder surgery denied because conservative care was not tried", "surgery"),
+    ("right knee arthroscopy", "knee arthroscopy"),
+    ("muscle relaxer for a flare-up", "muscle relaxant"),
+    ("shots in the back for sciatica", "injection"),
+])
+def test_treatments_are_read_at_the_finest_level_the_question_names(text, treatment):
+    assert understand(text).understood["treatment"] == treatment
+
+
+def test_a_reason_named_in_plain_words_is_understood():
+    q = understand("was more PT denied because it's unclear how many sessions were already done?")
+    assert q.understood["reason"] == "prior treatment or results not documented"
+    assert "reason" not in understand("knee MRI").understood
+
+
+@pytest.mark.parametrize("filters, expected", [
+    ({"reason": "no functional improvement"}, {"reason": "no functional improvement documented"}),
+    ({"treatment": "surgery"}, {"treatment": "surgery"}),
+    ({"treatment": "Norco"}, {"treatment": "opioid"}),
+    ({"decided_year_from": "2016", "decided_year_to": "2017"},
+     {"decided_year_from": 2016, "decided_year_to": 2017}),
+])
+def test_new_filters_are_normalized(filters, expected):
+    assert check_filters(filters) == expected
 
 
 def test_fielded_terms_are_hard_filters():
@@ -32,7 +61,8 @@ def test_fielded_terms_are_hard_filters():
 
 @pytest.mark.parametrize("filters, message", [
     ({"colour": "red"}, "unknown filter"), ({"decision": "perhaps"}, "unknown decision"),
-    ({"injury_year_from": "201"}, "year"),
+    ({"injury_year_from": "201"}, "year"), ({"decided_year_to": "soon"}, "year"),
+    ({"reason": "because I said so"}, "unknown reason"),
 ])
 def test_bad_filters(filters, message):
     with pytest.raises(QueryError, match=message):
@@ -51,6 +81,8 @@ def test_empty_and_oversized_queries():
     ("what about the knee?", {"decision": "Upheld", "body_part": "knee"}),
     ("without ODG", {"decision": "Upheld", "guideline_not": "ODG"}),
     ("any decision", {}),
+    ("only the ones with no documented functional improvement",
+     {"decision": "Upheld", "reason": "no functional improvement documented"}),
 ])
 def test_follow_ups_refine_the_previous_turn(message, filters):
     previous = Turn("PT for lack of functional improvement", {"decision": "Upheld"})
