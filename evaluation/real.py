@@ -23,6 +23,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
 from indexer import settings as config
+from indexer import vocabulary
 from indexer.build import build
 from indexer.parse import parse_text
 from indexer.read import read_letter
@@ -136,6 +137,17 @@ def rank_quality(searcher: Searcher, questions: list[dict]) -> dict[str, Ranking
     return found
 
 
+def vocabulary_coverage(searcher: Searcher) -> str:
+    """The share of real items left uncategorized, or placed only in a group ("surgery")."""
+    issues = [i for d in searcher.determinations.values() for i in d.issues]
+    none = sum(i.treatment is None for i in issues)
+    generic = sum(i.treatment in vocabulary.GROUPS for i in issues)
+    with_reason = sum(bool(i.reasons) for i in issues)
+    return (f"{len(issues)} real items: {none / len(issues):.1%} uncategorized, {generic / len(issues):.1%} "
+            f"only in a group (bar: under 5% together); {with_reason / len(issues):.1%} with a "
+            f"decisive reason read")
+
+
 def real_index(directory: Path | None = None) -> Searcher:
     """Build (or refresh) the index over the real letters' text and open it."""
     settings = config.load(index=str(directory or ROOT / ".cache" / "real-index"))
@@ -168,6 +180,7 @@ def main() -> None:
         for miss in misses if args.misses else []:
             print(f"  {miss}")
     searcher = real_index()
+    print(vocabulary_coverage(searcher))
     sets = [("dev questions", load_questions())]
     if args.heldout:
         sets.append(("held-out questions", load_questions(heldout=True)))

@@ -15,8 +15,9 @@ from .query import ISSUE_KEYS
 
 # How much an item that contradicts the query's own words is pushed down, per attribute
 # (on the judged set: no push 0.960, these 0.973, twice as strong 0.967 nDCG@10).
-MISMATCH = {"decision": 0.55, "treatment": 0.5, "body_part": 0.75, "guideline": 0.85,
-            "reason": 0.7}
+MISMATCH = {"decision": 0.55, "treatment": 0.4, "body_part": 0.75, "guideline": 0.85,
+            "reason": 0.7, "partial": 0.6}
+SIBLING = 0.6  # another treatment of the same group (an H2 blocker for a PPI) is pushed down less
 UNKNOWN = 0.85
 
 
@@ -56,8 +57,15 @@ def agreement(issue: Issue, understood: dict) -> float:
             # An item with no reason read is not evidence against the asked reason.
             factor *= 1.0 if key == "reason" else UNKNOWN
         elif not _matches(key, wanted, have):
-            factor *= MISMATCH[key]
+            factor *= SIBLING if key == "treatment" and _siblings(str(wanted), have) else MISMATCH[key]
     return factor
+
+
+def _siblings(wanted: str, have: list[str]) -> bool:
+    """Tell whether an item's treatment shares the wanted one's group (Valium for "anxiety pill")."""
+    group = vocabulary.treatment_group(wanted)
+    return group is not None and group != wanted and any(
+        vocabulary.treatment_group(h) == group for h in have)
 
 
 def _values(issue: Issue, key: str) -> list[str | None]:
@@ -65,6 +73,8 @@ def _values(issue: Issue, key: str) -> list[str | None]:
         return list(issue.guidelines)
     if key == "reason":
         return list(issue.reasons)
+    if key == "partial":
+        return ["yes" if issue.partial else "no"]
     return [getattr(issue, key)]
 
 

@@ -17,7 +17,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, TEXT, Schema
 
 from .chunk import OTHER, RATIONALE, SUMMARY, Chunk
-from .determination import Determination
+from .determination import Determination, Issue
 
 # Decimal numbers stand alone, so a citation written "9792.20f" is found by "9792.20".
 ANALYZER = StemmingAnalyzer(expression=r"\d+(?:\.\d+)+|\w+(?:\.?\w+)*")
@@ -25,7 +25,7 @@ TEXT_FIELDS = {RATIONALE: "rationale", SUMMARY: "summary", OTHER: "body"}
 FIELD_BOOSTS = {"rationale": 2.0, "item": 1.5, "summary": 1.2, "citation": 0.6, "body": 0.5}
 # Free text searches the chunk's own text; the disputed item's words (repeated on every chunk of
 # its rationale) only answer expansions: on the judged set 0.974 against 0.973 nDCG@10.
-QUERY_FIELDS = ("rationale", "summary", "body", "citation")
+QUERY_FIELDS = ("rationale", "item", "summary", "body", "citation")
 
 
 def schema() -> Schema:
@@ -52,7 +52,7 @@ def write(directory: Path, removed_doc_ids: list[str],
                           TEXT_FIELDS[chunk.kind]: chunk.text}
                 if chunk.issue_index is not None:
                     issue = determination.issues[chunk.issue_index]
-                    fields["item"] = issue.item
+                    fields["item"] = item_terms(issue)
                     fields["citation"] = " ".join(c.text for c in issue.citations)
                 writer.add_document(**fields)
         writer.commit()
@@ -63,6 +63,19 @@ def write(directory: Path, removed_doc_ids: list[str],
     except BaseException:
         writer.cancel()
         raise
+
+
+def item_terms(issue: Issue) -> str:
+    """The words a disputed item is found by: as written, and what the letter says of it.
+
+    A partial authorization and the decisive reasons are read from the letter, not written in the
+    item line, yet a reviewer asks for them in words ("cyclobenzaprine partial authorization").
+    """
+    words = [issue.item]
+    if issue.partial:
+        words.append("partial authorization, partially authorized, modified request")
+    words.extend(issue.reasons)
+    return ". ".join(words)
 
 
 def parse(text: str) -> query.Query:

@@ -12,7 +12,7 @@ from .determination import Citation, Determination, Issue, Partial, Section
 
 # Raise when parsing changes what it reads from a letter: the next build re-reads every letter
 # (reusing its embeddings where the chunk text did not change).
-PARSER_VERSION = 4
+PARSER_VERSION = 5
 
 FORMAT_IMR_ISSUES = "imr-issues-decisions"
 FORMAT_FINAL_LETTER = "final-determination-letter"

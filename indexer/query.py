@@ -18,8 +18,11 @@ FILTER_KEYS = ("decision", "treatment", "body_part", "guideline", "specialty",
 YEAR_KEYS = ("injury_year_from", "injury_year_to", "decided_year_from", "decided_year_to")
 # Not in the outside contract: used by conversations ("without ODG").
 EXTRA_KEYS = ("guideline_not",)
-ISSUE_KEYS = ("decision", "treatment", "body_part", "guideline", "guideline_not", "reason")
+ISSUE_KEYS = ("decision", "treatment", "body_part", "guideline", "guideline_not", "reason", "partial")
 MAX_QUERY_CHARS = 1000
+# "cyclobenzaprine partial authorization": the claims administrator allowed part of the request.
+PARTIAL = re.compile(r"(?i)\bpartial(?:ly)?\s+(?:authori[sz]|certif|approv|modif|denied|denial)|"
+                     r"\bmodified\s+(?:request|authori[sz]ation|certification)|\bremaining\s+portion")
 _FIELDED = re.compile(r"(?i)\b(" + "|".join(FILTER_KEYS) + r"):(\"[^\"]*\"|[^\s\"]+)")
 # Words of a chat question that say nothing about the cases sought.
 CHAT_WORDS = re.compile(
@@ -137,6 +140,8 @@ def understand(raw: str, filters: dict[str, str] | None = None, ignore=()) -> Qu
     cited = vocabulary.guideline_mentions(wanted)
     if cited:
         understood["guideline"] = cited[0][2]
+    if PARTIAL.search(wanted):
+        understood["partial"] = "yes"
     named_reasons = reasons.reasons_in_question(wanted)
     if named_reasons:
         understood["reason"] = named_reasons[0]
@@ -145,9 +150,11 @@ def understand(raw: str, filters: dict[str, str] | None = None, ignore=()) -> Qu
     expansions: list[tuple[str, float]] = []
     for start, end, category in treatments:
         word = wanted[start:end]
-        for synonym in vocabulary.synonyms_of(word):
-            expansions.append((synonym, 0.8))
-        if word in vocabulary.CLASS_WORDS or word.lower() in vocabulary.CLASS_WORDS:
+        named = vocabulary.synonyms_of(word)
+        expansions.extend((synonym, 0.8) for synonym in named)
+        lay = not named and not vocabulary.is_generic(category)  # "anxiety pill", "shots in the back"
+        if lay or word in vocabulary.CLASS_WORDS or word.lower() in vocabulary.CLASS_WORDS:
+            # A class or a lay word names no drug or procedure itself: the letters name its members.
             expansions.extend((w, 0.3) for w in vocabulary.TREATMENTS[category][:25])
         elif category in ("opioid", "muscle relaxant", "nsaid", "anticonvulsant"):
             expansions.append((category, 0.4))

@@ -458,6 +458,7 @@ _QUESTION: list[tuple[str, str]] = [
         r"exceed\w*|too (?:many|much|long|often)|in excess|excessive",
         r"more than (?:the )?(?:recommended|allowed)",
         r"(?:over|beyond|above|past) the (?:\w+ )?(?:limit|maximum|cap|guidelines?|recommend\w*|allowed)",
+        r"(?:over|beyond|above|past) the (?:\w+ ){0,2}(?:number|count) of (?:\w+ )?(?:visits|sessions|treatments)",
         r"more (?:\w+ )?(?:visits|sessions|treatments) than|(?:visit|session) (?:limit|cap)",
         r"maximum (?:number of )?(?:visits|sessions)")),
     ("prior treatment or results not documented", _any(

@@ -31,7 +31,7 @@ SETTINGS = [
     Setting("chunk_overlap", 1, "Sentences repeated between consecutive chunks of a section."),
     Setting("max_file_mb", 20.0, "Largest file indexed, in megabytes; larger ones are refused."),
     Setting("fusion", "convex", "Fusion method: convex (weighted normalized scores) or rrf."),
-    Setting("semantic_weight", 0.45, "Weight of the semantic score in convex fusion."),
+    Setting("semantic_weight", 0.6, "Weight of the semantic score in convex fusion."),
     Setting("second_chunk_weight", 0.1,
             "Share of a determination's second-best chunk added to its best chunk's score."),
     Setting("rrf_k", 60, "The k constant of reciprocal rank fusion."),

@@ -78,7 +78,8 @@ def search_answer(query: str | None, mode: str, k: int, filters: dict, ignore=()
 
 def _chips(understood: dict, explicit: dict) -> list[dict]:
     return [{"key": key, "value": value, "explicit": key in explicit,
-             "label": f"{'not ' if key.endswith('_not') else ''}{value}"}
+             "label": "partial authorization" if key == "partial" else
+             f"{'not ' if key.endswith('_not') else ''}{value}"}
             for key, value in understood.items()]
 
 

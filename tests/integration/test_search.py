@@ -21,7 +21,8 @@ def test_seed_precedent_query_ranks_the_three_on_point_letters_first(seed_search
     assert sorted(top) == ["000", "002", "004"]
     for result in response.results[:3]:
         assert any("functional improvement" in marked(e) for e in result.excerpts), result.doc_id
-    assert response.understood["filters"] == {"decision": "Upheld", "treatment": "physical therapy"}
+    assert response.understood["filters"] == {"decision": "Upheld", "treatment": "physical therapy",
+                                              "reason": "no functional improvement documented"}
     assert response.facets["decision"] == {"Upheld": 5}
 
 
@@ -129,3 +130,44 @@ def test_similar_to_pasted_text(searcher):
 def test_syntax_that_finds_nothing_is_relaxed_to_its_words(searcher):
     response = searcher.search('"acupuncture zolpidem gabapentin"', mode="keyword")
     assert response.results and "exactly" in response.message
+
+
+def test_a_treatment_group_filter_matches_every_category_in_it(searcher):
+    response = searcher.search("arthroscopy meniscectomy", filters={"treatment": "surgery"}, k=50)
+    assert response.total > 0
+    assert set(response.facets["treatment_group"]) == {"surgery"}
+    assert "knee arthroscopy" in response.facets["treatment"]
+    narrow = searcher.search("arthroscopy meniscectomy", filters={"treatment": "knee arthroscopy"}, k=50)
+    assert set(narrow.facets["treatment"]) == {"knee arthroscopy"}
+    assert "physical therapy" not in response.facets["treatment"]
+
+
+def test_a_reason_filter_keeps_only_items_decided_for_that_reason(searcher):
+    reason = "no functional improvement documented"
+    response = searcher.search("therapy", filters={"reason": reason}, k=50)
+    assert response.total > 0
+    assert all(reason in r.reasons for r in response.results)
+    assert response.facets["reason"][reason] == response.total
+    everything = searcher.search("therapy", k=50)
+    assert everything.total > response.total and len(everything.facets["reason"]) > 1
+
+
+def test_a_question_naming_a_reason_ranks_items_decided_for_it_first(searcher):
+    response = searcher.search("physical therapy beyond the number of visits the guideline allows")
+    assert response.understood["filters"]["reason"] == "exceeds recommended number or duration"
+    assert "exceeds recommended number or duration" in response.results[0].reasons
+
+
+def test_real_letters_filter_by_decision_year_and_report_header_dates(real_searcher):
+    determination = next(iter(real_searcher.determinations.values()))
+    assert determination.decision_date and determination.ur_denial_date and determination.date_assigned
+    in_2017 = real_searcher.search("MRI", filters={"decided_year_from": "2017"}, k=100)
+    assert 0 < in_2017.total < real_searcher.search("MRI", k=100).total
+    for result in in_2017.results:
+        assert real_searcher.determination(result.doc_id).decision_date >= "2017-01-01"
+
+
+def test_real_partial_authorizations_are_found_by_their_words(real_searcher):
+    response = real_searcher.search("cyclobenzaprine partial authorization", mode="keyword", k=5)
+    top = real_searcher.determination(response.results[0].doc_id).issues[response.results[0].issue_index]
+    assert top.partial is not None and top.treatment == "muscle relaxant"

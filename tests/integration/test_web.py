@@ -33,6 +33,8 @@ def test_api_search_contract_and_summary(client):
     ({"q": "knee", "k": "many"}, 400, "k must be"),
     ({"q": "knee", "decision": "maybe"}, 400, "unknown decision"),
     ({"q": "knee", "injury_year_from": "last year"}, 400, "year"),
+    ({"q": "knee", "decided_year_to": "soon"}, 400, "year"),
+    ({"q": "knee", "reason": "the moon was full"}, 400, "unknown reason"),
 ])
 def test_api_search_bad_input_is_a_json_400(client, params, status, words):
     response = client.get("/api/search", query_string=params)
@@ -49,9 +51,25 @@ def test_hostile_query_strings_never_500(client):
             assert all("<script>" not in e["html"] for e in result["excerpts"])
 
 
+def test_api_search_filters_and_facets_by_reason_and_treatment_group(client):
+    reason = "no functional improvement documented"
+    data = client.get("/api/search", query_string={"q": "therapy", "reason": reason, "treatment": "therapy"}
+                      ).get_json()
+    assert data["total"] > 0 and set(data["facets"]["reason"]) >= {reason}
+    assert set(data["facets"]["treatment_group"]) == {"therapy"}
+    assert all(reason in r["reasons"] and r["treatment_group"] == "therapy" for r in data["results"])
+    page = client.get("/", query_string={"q": "therapy"}).get_data(as_text=True)
+    assert "Reason" in page and f"reason={reason.replace(' ', '+')}" in page
+
+
 def test_determination_api_and_404(client):
     data = client.get(f"/api/determinations/{SEED}").get_json()
     assert data["doc_id"] == SEED and data["issues"][0]["decision"] == "Upheld"
+    assert {"decision_date", "ur_denial_date", "date_assigned"} <= set(data)
+    assert {"treatment_group", "reasons", "partial"} <= set(data["issues"][0])
+    assert data["issues"][0]["treatment_group"] == "therapy" and data["issues"][0]["reasons"]
+    page = client.get(f"/d/{SEED}").get_data(as_text=True)
+    assert all(reason in page for reason in data["issues"][0]["reasons"])
     missing = client.get("/api/determinations/NOPE")
     assert missing.status_code == 404 and "error" in missing.get_json()
 

@@ -30,10 +30,17 @@ def test_domain_words_become_soft_filters(text, expected):
     ("shoulder surgery denied because conservative care was not tried", "surgery"),
     ("right knee arthroscopy", "knee arthroscopy"),
     ("muscle relaxer for a flare-up", "muscle relaxant"),
-    ("shots in the back for sciatica", "injection"),
+    ("shots in the back for sciatica", "epidural steroid injection"),
+    ("injections for the neck", "injection"),
 ])
 def test_treatments_are_read_at_the_finest_level_the_question_names(text, treatment):
     assert understand(text).understood["treatment"] == treatment
+
+
+def test_a_question_about_partial_authorizations_is_understood():
+    assert understand("cyclobenzaprine partial authorization").understood == {
+        "treatment": "muscle relaxant", "partial": "yes"}
+    assert "partial" not in understand("partial tear of the rotator cuff").understood
 
 
 def test_a_reason_named_in_plain_words_is_understood():
