@@ -33,15 +33,36 @@ def strip_running_lines(pages: list[str]) -> list[str]:
     return cleaned
 
 
+# A page number that names itself ("Page 2 of 3", "2 of 3", "- 2 -"), as opposed to a bare number.
+PAGE_NUMBER = re.compile(r"page\s*#(?:\s*(?:of|/)\s*#)?|#\s*of\s*#|[-–—]\s*#\s*[-–—]")
+
+
 def strip_running_text(text: str) -> str:
-    """Return text without running lines, splitting it into pages at form feeds or page joins."""
+    """Return text without running lines, splitting it into pages at form feeds or page joins.
+
+    Text saved from a typeset PDF may keep no page breaks at all; its page numbers still mark where
+    pages end ("Page 2 of 3"), so the text is cut after each of them instead.
+    """
     parts = PAGE_BREAK.split(text)
     pages, breaks = parts[0::2], parts[1::2]
     if len(pages) < 2:
-        return text
+        return _strip_at_page_numbers(text)
     cleaned = strip_running_lines(pages)
     # Keep each break as it was, so a text file cleans to exactly what its PDF cleans to.
     return "".join(page + gap for page, gap in zip(cleaned, breaks + [""], strict=True))
+
+
+def _strip_at_page_numbers(text: str) -> str:
+    """Cut text into pages after each self-describing page number line, then strip running lines."""
+    lines = text.split("\n")
+    ends = [i for i, line in enumerate(lines) if PAGE_NUMBER.fullmatch(line_key(line).strip())]
+    numbers = [int(re.search(r"\d+", lines[i]).group()) for i in ends]
+    # Page numbers count up; the same number twice is text that happens to look like one.
+    if len(ends) < 2 or any(b <= a for a, b in zip(numbers, numbers[1:], strict=False)):
+        return text
+    cuts = [0, *(i + 1 for i in ends), len(lines)]
+    pages = ["\n".join(lines[a:b]) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    return "\n".join(strip_running_lines(pages))
 
 
 def line_key(line: str) -> str:

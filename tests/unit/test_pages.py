@@ -129,3 +129,15 @@ def test_text_without_page_breaks_or_running_lines_is_unchanged():
     assert strip_running_text(one) == one
     several = "\n\n\n\n".join(BODY) + "\n\n\n\n\n\n"
     assert strip_running_text(several) == several
+
+
+def test_text_without_page_breaks_is_cut_at_its_page_numbers():
+    body = ["Decision rationale: the tear is not", "large, so repair is approved.", "More findings here."]
+    text = "\n".join(["IMR Case Number CM15-0000001", body[0], "Page 1 of 2",
+                      "IMR Case Number CM15-0000001", body[1], body[2], "Page 2 of 2"])
+    assert strip_running_text(text) == "\n".join(body)
+
+
+def test_a_lone_page_number_or_bare_numbers_do_not_cut_text():
+    text = "Norco 10/325\n2\nPage 1 of 1\nTramadol\n3"
+    assert strip_running_text(text) == text
