@@ -20,6 +20,11 @@ YEAR_KEYS = ("injury_year_from", "injury_year_to", "decided_year_from", "decided
 EXTRA_KEYS = ("guideline_not",)
 ISSUE_KEYS = ("decision", "treatment", "body_part", "guideline", "guideline_not", "reason", "partial")
 MAX_QUERY_CHARS = 1000
+# "therapy after a shoulder operation": letters list what follows an operation as associated surgical
+# services, written "postoperative".
+AFTER_SURGERY = re.compile(r"(?i)\bpost[-\s]?op(?:erative(?:ly)?)?\b|\bafter\s+(?:the\s+|a\s+|an\s+|his\s+|"
+                           r"her\s+|their\s+)?(?:\w+\s+){0,2}(?:surgery|operation|procedure)\b")
+AFTER_SURGERY_WORDS = [("postoperative", 0.5), ("post-operative", 0.5), ("associated surgical service", 0.3)]
 # "cyclobenzaprine partial authorization": the claims administrator allowed part of the request.
 PARTIAL = re.compile(r"(?i)\bpartial(?:ly)?\s+(?:authori[sz]|certif|approv|modif|denied|denial)|"
                      r"\bmodified\s+(?:request|authori[sz]ation|certification)|\bremaining\s+portion")
@@ -158,6 +163,8 @@ def understand(raw: str, filters: dict[str, str] | None = None, ignore=()) -> Qu
             expansions.extend((w, 0.3) for w in vocabulary.TREATMENTS[category][:25])
         elif category in ("opioid", "muscle relaxant", "nsaid", "anticonvulsant"):
             expansions.append((category, 0.4))
+    if AFTER_SURGERY.search(wanted):
+        expansions.extend(AFTER_SURGERY_WORDS)
     for start, end, _ in body:
         expansions.extend((s, 0.5) for s in vocabulary.synonyms_of(wanted[start:end]))
 

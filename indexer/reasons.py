@@ -458,7 +458,8 @@ _QUESTION: list[tuple[str, str]] = [
         r"exceed\w*|too (?:many|much|long|often)|in excess|excessive",
         r"more than (?:the )?(?:recommended|allowed)",
         r"(?:over|beyond|above|past) the (?:\w+ )?(?:limit|maximum|cap|guidelines?|recommend\w*|allowed)",
-        r"(?:over|beyond|above|past) the (?:\w+ ){0,2}(?:number|count) of (?:\w+ )?(?:visits|sessions|treatments)",
+        r"(?:over|beyond|above|past) the (?:\w+ ){0,2}(?:number|count) of (?:\w+ )?"
+        r"(?:visits|sessions|treatments)",
         r"more (?:\w+ )?(?:visits|sessions|treatments) than|(?:visit|session) (?:limit|cap)",
         r"maximum (?:number of )?(?:visits|sessions)")),
     ("prior treatment or results not documented", _any(
@@ -518,7 +519,8 @@ _QUESTION: list[tuple[str, str]] = [
         r"(?:wouldn'?t|would not|won'?t|will not) change (?:the )?(?:treatment|management|plan)",
         r"treatment goals")),
     ("request not specified", _any(
-        r"unspecified|not specified|(?:didn'?t|did not|doesn'?t|does not) specify|vague|open[- ]ended",
+        r"unspecified|not specified|n'?t specified|(?:didn'?t|did not|doesn'?t|does not) specify|vague"
+        r"|open[- ]ended",
         r"no (?:quantity|dosage|dose|duration|frequency|body part|amount)|incomplete request",
         r"(?:quantity|dosage|dose|duration|frequency|body part|amount|strength) (?:\w+ ){0,2}(?:missing"
         r"|unknown|not (?:given|stated|listed))")),

@@ -105,3 +105,9 @@ def test_follow_up_swaps_the_treatment_and_a_new_question_starts_over():
     assert swapped.filters["treatment"] == "acupuncture"
     fresh = refine(previous, "lumbar fusion surgery after failed conservative care")
     assert fresh.filters == {} and fresh.query.startswith("lumbar fusion")
+
+
+def test_what_follows_an_operation_is_looked_for_as_postoperative():
+    words = [w for w, _ in understand("therapy after a shoulder operation").expansions]
+    assert "postoperative" in words and "associated surgical service" in words
+    assert "postoperative" not in [w for w, _ in understand("shoulder therapy").expansions]
