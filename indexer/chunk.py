@@ -16,7 +16,7 @@ from .parse import sentences
 
 RATIONALE, SUMMARY, OTHER = "rationale", "summary", "other"
 NOT_RETRIEVED = {"how-made", "decisions", "reviewer-qualifications", "header",
-                 "medical-professional-review"}
+                 "medical-professional-review", "attestation"}
 
 
 @dataclass
@@ -50,7 +50,9 @@ def chunk_determination(determination: Determination, max_words: int = 150,
             pieces = [(index, determination.issues[index].rationale)]
             kind = RATIONALE
         elif section.id == "rationale" and determination.issues:
-            pieces = _professional_review_pieces(determination.issues)
+            shared = [(i, issue) for i, issue in enumerate(determination.issues)
+                      if issue.section_id == "rationale"]
+            pieces = _professional_review_pieces(shared)
             kind = RATIONALE
         else:
             kind = SUMMARY if base == "clinical-case-summary" else OTHER
@@ -66,10 +68,11 @@ def chunk_determination(determination: Determination, max_words: int = 150,
     return chunks
 
 
-def _professional_review_pieces(issues: list[Issue]) -> list[tuple[int, str]]:
+def _professional_review_pieces(issues: list[tuple[int, Issue]]) -> list[tuple[int, str]]:
+    """One piece per distinct rationale of the issues that share the 'rationale' section."""
     pieces: list[tuple[int, str]] = []
     seen: set[str] = set()
-    for index, issue in enumerate(issues):
+    for index, issue in issues:
         if issue.rationale not in seen:
             seen.add(issue.rationale)
             pieces.append((index, issue.rationale))

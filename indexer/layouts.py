@@ -29,10 +29,12 @@ HEADINGS: dict[str, tuple[str, re.Pattern]] = {
     "medical-professional-review": ("Medical professional review",
                                     _heading(r"MEDICAL PROFESSIONAL REVIEW")),
     "issue-at-dispute": ("Issue at dispute", _heading(r"ISSUE\(?S\)? (?:AT|IN) DISPUTE")),
+    # The older letters print the issue, determination, guidelines and rationale once per issue.
+    "determination": ("Determination", _heading(r"DETERMINATION")),
     "guidelines-relied-upon": (
         "Medical treatment guidelines relied upon",
-        _heading(r"MEDICAL TREATMENT GUIDELINE\(?S\)? RELIED UPON BY (?:THE )?PROFESSIONAL "
-                 r"REVIEWER(?: AND WHY)?"),
+        _heading(r"MEDICAL TREATMENT GUIDELINE\(?S\)? (?:RELIED UPON BY (?:THE )?PROFESSIONAL "
+                 r"REVIEWER(?: AND WHY)?|USED)"),
     ),
     "rationale": (
         "Rationale",
@@ -42,6 +44,9 @@ HEADINGS: dict[str, tuple[str, re.Pattern]] = {
     "reviewer-qualifications": ("Medical reviewer qualifications",
                                 _heading(r"(?:(?:MEDICAL )?REVIEWER QUALIFICATIONS|MEDICAL "
                                          r"QUALIFICATIONS OF THE EXPERT REVIEWER)")),
+    # "Reviewer's Attestation: I have no conflict of interest...": a statement, not a rationale.
+    "attestation": ("Reviewer's attestation",
+                    _heading(r"(?:(?:EXPERT |PROFESSIONAL )?REVIEWER(?:['\u2019]?S)? )?ATTESTATION")),
 }
 
 HEADING_PATTERNS = [(section_id, pattern) for section_id, (_, pattern) in HEADINGS.items()]
@@ -85,19 +90,38 @@ PARTIAL = re.compile(
     r"(?:The\s+remaining\s+IMR[\s-]+eligible\s+portion\s+of\s+the\s+original\s+request|The\s+original"
     r"\s+request)\s*(?:,|\bis\b)\s*(?P<item>.+?)(?:,?\s+is)?$"
 )
+# "Guidelines relied upon by", "Medical Treatment Guideline(s) Relied Upon by" (the 2013 notices).
+_RELIED_UPON = r"(?:Medical\s+Treatment\s+)?Guidelines?(?:\(s\))?\s+relied\s+upon\s+by\s+the\s+"
 CLAIMS_GUIDELINE = re.compile(
-    r"(?i)^(?:Claims\s+Administrator(?:'s)?\s+guidelines?|Guidelines?\s+relied\s+upon\s+by\s+"
-    r"the\s+Claims\s+Administrator[^:]*)\s*:\s*"
+    rf"(?i)^(?:Claims\s+Administrator(?:'s)?\s+guidelines?|{_RELIED_UPON}Claims\s+Administrator[^:]*)"
+    r"\s*:\s*"
 )
 REVIEWER_GUIDELINE = re.compile(
-    r"(?i)^(?:MAXIMUS\s+guidelines?|Guidelines?\s+relied\s+upon\s+by\s+the\s+(?:Expert|Independent"
-    r"\s+Medical|Physician|Professional)\s+Reviewer[^:]*)\s*:\s*"
+    rf"(?i)^(?:MAXIMUS\s+guidelines?|{_RELIED_UPON}(?:Expert|Independent\s+Medical|Physician|"
+    r"Professional)\s+Reviewer[^:]*)\s*:\s*"
 )
 RATIONALE = re.compile(
     r"(?i)^(?:Decision\s+rationale|Rationale\s+for\s+the\s+decision|The\s+(?:Expert|Physician)"
     r"\s+Reviewer'?s\s+decision\s+rationale|Rationale)\s*:\s*"
 )
 NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(?=\S)")
+# The 2013 notice opens each item's guidelines and rationale with "1) Regarding the request for X:";
+# the decision is the one the item's line in the list above gave.
+REGARDING = re.compile(r"(?i)^\s*(?:\d{1,2}[.)]\s*)?Regarding\s+the\s+requests?\s+for\s+")
+ITEM_REGARDING = re.compile(
+    r"(?is)^\s*(?:\d{1,2}[.)]\s*)?Regarding\s+the\s+requests?\s+for\s+(?P<item>.{2,400}?)\s*:\s*$"
+)
+# Where a letter's closing begins (the cover letter's signature block, copies, typist's initials,
+# the reviewer's attestation): never part of an item's rationale.
+CLOSING = re.compile(
+    r"(?i)\bThis\s+decision\s+is\s+final\s+and\s+binding\b|\bSincerely\s*,|^(?:Respectfully|"
+    r"Regards)\s*,?\s*$|^cc\s*:|^/[a-z]{1,4}(?:[/\s]|$)|\b(?:Expert\s+|Professional\s+)?Reviewer"
+    r"(?:['\u2019]?s)?\s+Attestation\s*:|\bI\s+(?:have|had)\s+no\s+(?:affiliation|conflicts?\s+of\s+"
+    r"interest)\b|^(?:Associate\s+|Deputy\s+)?Medical\s+Director\s*$|"
+    # a signature: a name and its degrees alone in a paragraph ("Paul Manchester, MD, MPH")
+    r"(?-i:^(?:Dr\.\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){1,3},\s*(?:M\.?D|D\.?O)\.?(?:,?\s*[A-Z][A-Z.]{1,5})*"
+    r"(?:\s+(?:Associate\s+)?Medical\s+Director)?\s*$)"
+)
 
 PARAGRAPH_STARTS = [CLAIMS_GUIDELINE, REVIEWER_GUIDELINE, RATIONALE]
 DECISION_WORD = re.compile(r"(?i)^\s*(?:upheld|overturned)\.?\s*$")
@@ -105,12 +129,13 @@ PARAGRAPH_ENDS = [re.compile(r"(?i):\s*(?:upheld|overturned)\.?\s*$"), DECISION_
                   re.compile(r"(?i)\b(?:is|are)\s+(?:not\s*)?medically\s*necessary\s+and\s+"
                              r"appropriate\.?\s*$")]
 # Where text is not double-spaced, a numbered line opens a paragraph too ("2. Soma 350mg...").
-LINE_STARTS = [*PARAGRAPH_STARTS, NUMBERED]
+LINE_STARTS = [*PARAGRAPH_STARTS, NUMBERED, REGARDING]
 
 # Labels that may be run into the text before them when line breaks are lost (typeset PDFs).
 INLINE_LABELS = re.compile(
     r"(?i)(?<=\S)\s*(?=(?:Claims\s+Administrator\s+guideline|MAXIMUS\s+guideline|Decision\s+rationale|"
-    r"Guidelines?\s+relied\s+upon\s+by\s+the|Rationale\s+for\s+the\s+decision)\s*:)"
+    r"Guidelines?\s+relied\s+upon\s+by\s+the|Rationale\s+for\s+the\s+decision)\s*:|"
+    r"Medical\s+Treatment\s+Guideline(?:s|\(s\))?\s+relied\s+upon\s+by\s+the\s+[A-Za-z ]{3,40}:)"
 )
 # Where a decision ends an item run into more text: "MRI of the knee: Upheld Claims ...".
 INLINE_DECISION = re.compile(r"(?i):\s*(?:upheld|overturned)\b\.?(?=\s+\S)")
@@ -153,4 +178,8 @@ BOILERPLATE = [
                r"a review of the case file, including all medical records:?"),
     re.compile(r"(?i)the final determination was based on decisions for the disputed "
                r"items/services set forth below:?"),
+    # The 2013 notices: a summary copied from the utilization review letter.
+    re.compile(r"(?i)Disclaimer:\s*The\s+following\s+(?:clinical\s+)?(?:case\s+)?summary\s+was\s+taken\s+"
+               r"(?:directly\s+)?from\s+the\s+utilization\s+review[^.]{0,200}\.(?:\s*All\s+medical\s+records"
+               r"[^.]{0,200}\.)?"),
 ]

@@ -12,7 +12,7 @@ from .determination import Citation, Determination, Issue, Partial, Section
 
 # Raise when parsing changes what it reads from a letter: the next build re-reads every letter
 # (reusing its embeddings where the chunk text did not change).
-PARSER_VERSION = 5
+PARSER_VERSION = 6
 
 FORMAT_IMR_ISSUES = "imr-issues-decisions"
 FORMAT_FINAL_LETTER = "final-determination-letter"
@@ -192,7 +192,7 @@ def _text_of(grouped, section_id: str) -> str:
 
 
 def _title(section_id: str, blocks: list[Block]) -> str:
-    base = section_id.rsplit("-", 1)[0] if section_id[-1].isdigit() else section_id
+    base = _base_id(section_id)
     if base in layouts.HEADINGS:
         return layouts.HEADINGS[base][0]
     return "Letter header" if section_id == "header" else blocks[0].text[:80]
@@ -211,17 +211,22 @@ def _decision_sections(grouped, header_text: str) -> tuple[list[Section], list[I
     split = []
     for sid, blocks in grouped:
         texts = [b.text for b in blocks if not b.heading]
-        if sid.startswith("decisions") or any(layouts.DETERMINED.match(t) for t in texts):
-            split.append((sid, blocks, *_split_items(texts)))
+        # Items can sit outside the decisions section: the 2013 notice lists them in its cover
+        # letter, and prints each one's guidelines and rationale after the case summary.
+        if sid.startswith("decisions") or any(
+                layouts.DETERMINED.match(t) or layouts.ITEM_REGARDING.match(t) for t in texts):
+            intro, drafts, closing = _split_items(texts)
+            split.append((sid, blocks, intro, drafts, closing))
         else:
-            split.append((sid, blocks, None, []))
+            split.append((sid, blocks, None, [], []))
     _drop_repeated_list(split)
     sections: list[Section] = []
     issues: list[Issue] = []
-    for sid, blocks, intro, drafts in split:
+    for sid, blocks, intro, drafts, closing in split:
         if intro is None:
             sections.extend(_sections([(sid, blocks)]))
             continue
+        intro.extend(closing)  # the signature block stays with the section, after its items' lines
         if intro or drafts or sid != "header":
             sections.append(Section(sid, _title(sid, blocks), "\n\n".join(intro)))
         for draft in drafts:
@@ -241,16 +246,56 @@ def _drop_repeated_list(split) -> None:
     """Keep one copy of an item a letter lists twice (a summary list, then each item with its
     guidelines and rationale): a bare listed item gives way to a copy with a body."""
     copies: dict[tuple[str, str | None], list[_DraftIssue]] = {}
-    for _, _, _, group in split:
+    for _, _, _, group, _ in split:
         for draft in group:
             copies.setdefault((_key(draft.item), draft.decision), []).append(draft)
-    for _, _, intro, group in split:
+    for _, _, intro, group, _ in split:
         for draft in list(group):
             same = copies[(_key(draft.item), draft.decision)]
             bodied = [d for d in same if len(d.blocks) > 1]
             if len(draft.blocks) == 1 and len(same) > 1 and (bodied or draft is not same[0]):
                 group.remove(draft)
                 intro.extend(draft.blocks)
+    _decide_from_list(split)
+
+
+def _decide_from_list(split) -> None:
+    """Give an item whose body names no decision ("1) Regarding the request for X:") the decision
+    of its line in the list printed before it, and drop that line: matched by the item's words,
+    else, where the counts agree, by order."""
+    drafts = [(intro, group, draft) for _, _, intro, group, _ in split for draft in group]
+    undecided = [draft for _, _, draft in drafts if draft.decision is None and _labelled(draft)]
+    listed = [(intro, group, draft) for intro, group, draft in drafts
+              if draft.decision is not None and len(draft.blocks) == 1]
+    if not undecided or not listed:
+        return
+    order = {id(draft): index for index, (_, _, draft) in enumerate(drafts)}
+
+    def take(entry, draft: _DraftIssue) -> None:
+        intro, group, line = entry
+        draft.decision = line.decision
+        group.remove(line)
+        intro.extend(line.blocks)
+        listed.remove(entry)
+
+    for draft in list(undecided):
+        same = [entry for entry in listed if _key(entry[2].item) == _key(draft.item)]
+        if same and len({entry[2].decision for entry in same}) == 1:
+            for entry in same[1:]:
+                take(entry, _DraftIssue(draft.item, None))
+            take(same[0], draft)
+            undecided.remove(draft)
+    # By order only for a list printed before all the bodies it decides.
+    if undecided and len(undecided) == len(listed) and max(order[id(e[2])] for e in listed) < min(
+            order[id(d)] for d in undecided):
+        for draft, entry in zip(undecided, list(listed), strict=True):
+            draft.item = entry[2].item  # the listed line names the item the decision is on
+            take(entry, draft)
+
+
+def _labelled(draft: _DraftIssue) -> bool:
+    """Tell an item with a body of its own (a guideline or rationale label follows its line)."""
+    return any(p.match(text) for text in draft.blocks[1:] for p in layouts.PARAGRAPH_STARTS)
 
 
 def _key(item: str) -> str:
@@ -263,6 +308,9 @@ def _item_line(text: str, following: str = "") -> tuple[str, str | None, Partial
     limit = 1000 if layouts.ORIGINAL_REQUEST.search(text) else 450
     if len(text) > limit or any(p.match(text) for p in layouts.PARAGRAPH_STARTS):
         return None
+    found = layouts.ITEM_REGARDING.match(text)
+    if found:
+        return found.group("item"), None, None
     found = layouts.DETERMINED.match(text)
     if found:
         return found.group("item"), "Upheld" if found.group("neg") else "Overturned", None
@@ -363,10 +411,13 @@ def _detach_item(text: str) -> list[str]:
     return [lead, " ".join(parts[index:])] if len(lead) >= 80 else [text]
 
 
-def _split_items(texts: list[str]) -> tuple[list[str], list[_DraftIssue]]:
-    """Split a decisions section's paragraphs into its introduction and one draft per item."""
+def _split_items(texts: list[str]) -> tuple[list[str], list[_DraftIssue], list[str]]:
+    """Split a decisions section's paragraphs into its introduction, one draft per item, and the
+    letter's closing (signature, copies) where one follows the items."""
     intro: list[str] = []
     drafts: list[_DraftIssue] = []
+    closing: list[str] = []
+    in_closing = False
     texts = _segments(texts)
     for index, text in enumerate(texts):
         following = texts[index + 1] if index + 1 < len(texts) else ""
@@ -374,11 +425,27 @@ def _split_items(texts: list[str]) -> tuple[list[str], list[_DraftIssue]]:
         if line:
             item, decision, partial = line
             drafts.append(_DraftIssue(_clean_item(item), decision, [text], partial=partial))
-        elif drafts:
-            _add_to(drafts[-1], text)
-        else:
+            in_closing = False
+        elif not drafts:
             intro.append(text)
-    return intro, drafts
+        elif in_closing:
+            closing.append(text)
+        else:
+            body, rest = _before_closing(text)
+            if body:
+                _add_to(drafts[-1], body)
+            if rest:
+                closing.append(rest)
+                in_closing = True
+    return intro, drafts, closing
+
+
+def _before_closing(text: str) -> tuple[str, str]:
+    """Cut a paragraph where the letter's closing begins: (what comes before, the closing)."""
+    found = layouts.CLOSING.search(text)
+    if not found:
+        return text, ""
+    return text[:found.start()].strip(), text[found.start():].strip()
 
 
 def _bare_item(text: str, following: str) -> tuple[str, None, None] | None:
@@ -456,25 +523,83 @@ def citations(guideline_text: str) -> list[Citation]:
     return found
 
 
+@dataclass
+class _Review:
+    """One ISSUE AT DISPUTE of layout (c) and the determination, guidelines and rationale after it."""
+
+    disputed: str
+    determination: str = ""
+    guidelines: str = ""
+    rationale: str = ""
+    heading: str = ""
+    section_id: str = "rationale"
+
+
+def _base_id(section_id: str) -> str:
+    """Drop the "-2" a repeated heading's section id carries."""
+    return section_id.rsplit("-", 1)[0] if section_id[-1].isdigit() else section_id
+
+
+def _reviews(grouped) -> list[_Review]:
+    """Gather layout (c)'s sections into reviews: an issue heading opens one, and the
+    determination, guidelines and rationale headings after it fill it."""
+    reviews: list[_Review] = []
+    for sid, blocks in grouped:
+        base, text = _base_id(sid), "\n\n".join(b.text for b in blocks if not b.heading)
+        if base == "issue-at-dispute":
+            reviews.append(_Review(text))
+        elif base in ("determination", "guidelines-relied-upon", "rationale"):
+            last = reviews[-1] if reviews else None
+            if last is None or (last.rationale and (base != "guidelines-relied-upon" or last.guidelines)) or (
+                    base == "determination" and last.determination):
+                reviews.append(_Review(""))  # the next issue's, without an issue heading of its own
+            review = reviews[-1]
+            if base == "determination":
+                review.determination = f"{review.determination}\n\n{text}".strip()
+            elif base == "guidelines-relied-upon":
+                review.guidelines = f"{review.guidelines}\n\n{text}".strip()
+            else:
+                review.rationale, review.heading, review.section_id = text, blocks[0].text, sid
+    return reviews
+
+
 def _professional_review_issues(grouped) -> list[Issue]:
-    """Read layout (c): items from ISSUE AT DISPUTE, decisions from the rationale."""
-    disputed = _text_of(grouped, "issue-at-dispute")
-    rationale = _text_of(grouped, "rationale")
-    guideline_text = _text_of(grouped, "guidelines-relied-upon")
-    heading = next((b[0].text for sid, b in grouped if sid == "rationale"), "")
-    default = "Upheld" if re.search(r"(?i)\bNOT\s+MEDICALLY", heading) else (
-        "Overturned" if heading else None)
-    items = _numbered_items(disputed)
+    """Read layout (c): items from ISSUE AT DISPUTE, decisions from the determination or the
+    rationale. Older letters repeat the issue heading before each issue's own determination,
+    guidelines and rationale: each issue is then read from its own."""
+    reviews = _reviews(grouped)
+    decided = [r for r in reviews if r.rationale or r.determination]
+    listed = _numbered_items(reviews[0].disputed) if reviews else []
+    if len(decided) > 1 and all(r.disputed for r in decided):
+        pairs = [([layouts.NUMBERED.sub("", item) for item in _numbered_items(r.disputed)], r)
+                 for r in decided]
+    elif len(decided) > 1 and len(listed) == len(decided):
+        pairs = [([item], r) for item, r in zip(listed, decided, strict=True)]
+    else:
+        review = decided[0] if decided else (reviews[0] if reviews else _Review(""))
+        pairs = [(listed, review)]
+    issues: list[Issue] = []
+    for items, review in pairs:
+        issues.extend(_review_issues(items, review))
+    return issues
+
+
+def _review_issues(items: list[str], review: _Review) -> list[Issue]:
+    """Read the issues one review decides; its determination statement decides a lone item."""
+    rationale = _before_closing(review.rationale)[0]
+    stated = decision_from_text(review.determination) if review.determination else None
+    default = stated or ("Upheld" if re.search(r"(?i)\bNOT\s+MEDICALLY", review.heading) else (
+        "Overturned" if review.heading else None))
     parts = _numbered_items(rationale) if len(items) > 1 else [rationale]
     if len(parts) != len(items):
         parts = [_passage_about(item, rationale) for item in items]
     issues = []
     for item, part in zip(items, parts, strict=True):
-        issue = _finish(_DraftIssue(_clean_item(item), None, [], "", guideline_text, [part]),
-                        "rationale")
+        issue = _finish(_DraftIssue(_clean_item(item), None, [], "", review.guidelines, [part]),
+                        review.section_id)
         shared = len(items) > 1 and parts.count(part) > 1
-        issue.decision = (decision_about(issue.item, part) if shared else None) or \
-            decision_from_text(part) or default
+        issue.decision = (stated if len(items) == 1 else None) or (
+            decision_about(issue.item, part) if shared else None) or decision_from_text(part) or default
         issues.append(issue)
     return issues
 
