@@ -3,6 +3,10 @@
     python -m evaluation.real              # parse accuracy vs truth-dev.jsonl, nDCG@10 per mode and style
     python -m evaluation.real --heldout    # the held-out questions too (not for tuning)
 
+Three question sets, each judged by reading the letters by someone who did not write the ranking:
+dev (40, tuned on), held-out 1 (15; looked at once, then used for analysis), held-out 2 (24; scored
+once, at the end).
+
 The letters stay in ../shared/real (public records, never copied into the repository); the index
 over them is built in .cache/real-index. Grades in evaluation/real_judged*.json name letters by
 file stem (r001...), mapped here to the doc_id the index gives each letter.
@@ -41,9 +45,12 @@ def available() -> bool:
     return (REAL / "text").is_dir() and (REAL / "truth-dev.jsonl").is_file()
 
 
-def load_questions(heldout: bool = False) -> list[dict]:
-    name = "real_judged_heldout.json" if heldout else "real_judged.json"
-    return json.loads((HERE / name).read_text())
+QUESTION_SETS = {"dev": "real_judged.json", "held-out 1": "real_judged_heldout.json",
+                 "held-out 2": "real_judged_heldout2.json"}
+
+
+def load_questions(name: str = "dev") -> list[dict]:
+    return json.loads((HERE / QUESTION_SETS[name]).read_text())
 
 
 # --- parse accuracy -----------------------------------------------------------------------
@@ -181,10 +188,8 @@ def main() -> None:
             print(f"  {miss}")
     searcher = real_index()
     print(vocabulary_coverage(searcher))
-    sets = [("dev questions", load_questions())]
-    if args.heldout:
-        sets.append(("held-out questions", load_questions(heldout=True)))
-    for title, questions in sets:
+    names = list(QUESTION_SETS) if args.heldout else ["dev"]
+    for title, questions in [(f"{name} questions", load_questions(name)) for name in names]:
         found = rank_quality(searcher, questions)
         print_quality(found, questions, title)
         if args.misses:
