@@ -19,34 +19,11 @@ from indexer.build import build
 from indexer.search import Searcher
 from indexer.store import IndexDir, IndexUnavailable, Manifest
 from tests.conftest import ROOT, SEEDS
+from tests.pdfs import minimal_pdf
 
 
 def config(index: Path) -> dict:
     return settings.load(index=str(index))
-
-
-def minimal_pdf(text: str) -> bytes:
-    """A one-page PDF whose text layer holds text (enough for pypdf to extract)."""
-    lines = " ".join(f"({line}) Tj T*" for line in text.split("\n"))
-    stream = f"BT /F1 11 Tf 14 TL 40 780 Td {lines} ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = b"%PDF-1.4\n", []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return out
 
 
 def test_incremental_rebuild_skips_unchanged_replaces_changed_and_prunes(tmp_path, letters_dir,
