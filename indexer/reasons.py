@@ -366,14 +366,31 @@ _LOCAL_NEG = re.compile(r"\b(?:no|not|non|without|lack(?:s|ing)?|absen\w+|neithe
                         r"never|ruled? out|fail\w*)\b", re.I)
 
 
+# The phrase tables scan a sentence from many positions: text that never ends a sentence (a table, a
+# hostile letter) would cost quadratic time, so sentences are cut to this length and rationales capped.
+MAX_SENTENCE_CHARS = 600
+MAX_RATIONALE_CHARS = 12_000  # twice the longest of the 439 real rationales
+
+
 def _sentences(text: str) -> list[str]:
     out: list[str] = []
     for part in _SPLIT.split(text.strip()):
-        if out and _ABBREV.search(out[-1]):
+        if out and _ABBREV.search(out[-1]) and len(out[-1]) < MAX_SENTENCE_CHARS:
             out[-1] += " " + part
         elif part.strip():
             out.append(part.strip())
-    return out
+    return [piece for sentence in out for piece in _bounded(sentence)]
+
+
+def _bounded(sentence: str) -> list[str]:
+    """Cut an overlong sentence at spaces into pieces of at most MAX_SENTENCE_CHARS."""
+    pieces = []
+    while len(sentence) > MAX_SENTENCE_CHARS:
+        cut = sentence.rfind(" ", 0, MAX_SENTENCE_CHARS)
+        cut = cut if cut > 0 else MAX_SENTENCE_CHARS
+        pieces.append(sentence[:cut])
+        sentence = sentence[cut:].lstrip()
+    return [*pieces, sentence] if sentence else pieces
 
 
 def _is_finding(sentence: str) -> bool:
@@ -407,7 +424,7 @@ def _side(decision: str | None, text: str) -> str:
 
 def reasons_of(rationale: str, decision: str | None) -> list[str]:
     """The decisive reasons of one item's rationale, most important first (usually 1-3)."""
-    text = rationale or ""
+    text = (rationale or "")[:MAX_RATIONALE_CHARS]
     cut = _NEXT_ITEM.search(text)  # a following item that the parser left inside this rationale
     if cut and text.rfind(". ", 0, cut.start()) > 0:
         text = text[:text.rfind(". ", 0, cut.start()) + 1]

@@ -228,3 +228,8 @@ def test_most_real_items_get_a_reason():
         items += [(i.rationale, i.decision) for i in parse_text(text, path.name).issues]
     with_reason = sum(bool(reasons_of(rationale, decision)) for rationale, decision in items)
     assert items and with_reason / len(items) >= 0.85
+
+
+def test_text_that_never_ends_a_sentence_is_read_in_bounded_pieces():
+    endless = "there is no documentation of functional improvement " + "and no " * 3000
+    assert "no functional improvement documented" in reasons_of(endless, "Upheld")  # seconds, not minutes
