@@ -67,7 +67,10 @@ def refine(previous: Turn | None, message: str, mode: str | None = None) -> Turn
         turn.filters["decision"] = decisions.pop()
     for _, _, part in vocabulary.body_part_mentions(message)[:1]:
         turn.filters["body_part"] = part
-    treatments = [m for m in vocabulary.treatment_mentions(message) if not vocabulary.is_generic(m[2])]
+    named = [m for m in vocabulary.treatment_mentions(message) if not _negated(message, m[0])]
+    # A specific treatment first; a group ("what about surgery?") when that is all the message names.
+    treatments = [m for m in named if not vocabulary.is_generic(m[2])] or \
+        [m for m in named if m[2] in vocabulary.GROUPS]
     if treatments:
         start, end, category = treatments[0]
         turn.filters["treatment"] = category
@@ -78,6 +81,25 @@ def refine(previous: Turn | None, message: str, mode: str | None = None) -> Turn
             turn.filters.pop("guideline_not", None)
     for reason in reasons.reasons_in_question(message)[:1]:  # "only those with no improvement"
         turn.filters["reason"] = reason
+    return _reason_on_the_decided_side(turn)
+
+
+def _negated(message: str, start: int) -> bool:
+    """Tell whether a mention is excluded ("only the ones without urine drug screens")."""
+    return bool(re.search(r"(?i)\b(?:without|no|not|excluding|except)\s+(?:any\s+|the\s+|a\s+)?$",
+                          message[max(0, start - 20):start]))
+
+
+def _reason_on_the_decided_side(turn: Turn) -> Turn:
+    """Keep a reason filter that explains the decision filtered on: swap it to its counterpart
+    ("no improvement" → "improvement documented" when the follow-up asks for the overturned ones)."""
+    reason, decision = turn.filters.get("reason"), turn.filters.get("decision")
+    if reason and decision and reasons.DECISION_OF.get(reason) not in (None, decision):
+        counterpart = reasons.COUNTERPART.get(reason)
+        if counterpart:
+            turn.filters["reason"] = counterpart
+        else:
+            turn.filters.pop("reason")
     return turn
 
 

@@ -607,18 +607,32 @@ _Q_NEG = re.compile(r"\b(?:no|not|never|without|lack\w*|didn'?t|doesn'?t|don'?t|
                     r"unclear|unknown|normal|negative)\b", re.I)
 
 
+# "denied even though red flags were present": what a concessive clause names is not the reason.
+_Q_CONCESSIVE = re.compile(r"\b(?:even though|even if|although|though|despite|in spite of|notwithstanding)\b"
+                           r"[^,.;?]*", re.I)
+# "did not exceed the limit": a denial reading negated just before it reads as its counterpart.
+_Q_NEGATED_BEFORE = re.compile(r"\b(?:not|never|n't)\s+(?:\w+\s+)?$", re.I)
+
+
 def reasons_in_question(text: str) -> list[str]:
     """The reasons a reviewer's question names, in any words; [] when it names none."""
     text = text or ""
     side = _U if _Q_DENIED.search(text) else _O if _Q_APPROVED.search(text) else None
+    conceded = [m.span() for m in _Q_CONCESSIVE.finditer(text)]
     found: list[str] = []
     for label, pattern in _Q_COMPILED:
         for m in pattern.finditer(text):
+            if any(start <= m.start() < end for start, end in conceded):
+                continue
             if DECISION_OF[label] == _O:  # an approving reading: affirmative, not in a denial question
                 if side == _U or _Q_NEG.search(text[max(0, m.start() - 25):m.end()]):
                     continue
                 if label == "acute or post-operative need" and side != _O:
                     continue  # "post-op PT" names the request, not a reason
+            elif _Q_NEGATED_BEFORE.search(text[max(0, m.start() - 20):m.start()]):
+                if label not in COUNTERPART:
+                    continue
+                label = COUNTERPART[label]
             if COUNTERPART.get(label) in found:
                 break
             if side == _O and DECISION_OF[label] == _U and label in COUNTERPART:

@@ -111,3 +111,20 @@ def test_what_follows_an_operation_is_looked_for_as_postoperative():
     words = [w for w, _ in understand("therapy after a shoulder operation").expansions]
     assert "postoperative" in words and "associated surgical service" in words
     assert "postoperative" not in [w for w, _ in understand("shoulder therapy").expansions]
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("only the ones that did not exceed the visit limit", "within recommended number or duration"),
+    ("MRI denied even though red flags were present", None),
+    ("PT approved even though there was no improvement", None),
+])
+def test_negated_and_conceded_reasons_are_not_read_as_asked(text, reason):
+    assert understand(text).understood.get("reason") == reason
+
+
+def test_follow_ups_keep_the_reason_on_the_decided_side_and_accept_groups():
+    turn = refine(refine(Turn("physical therapy"), "only the ones with no improvement"),
+                  "only the overturned ones")
+    assert turn.filters == {"decision": "Overturned", "reason": "functional improvement documented"}
+    assert refine(Turn("knee"), "what about surgery?").filters == {"treatment": "surgery"}
+    assert "treatment" not in refine(Turn("opioids"), "only the ones without urine drug screens").filters
