@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 from indexer import settings as config
-from indexer.build import build
-from indexer.parse import parse_text
-from indexer.search import MODES, Searcher
+from indexer.ingest.build import build
+from indexer.ingest.parse import parse_text
+from indexer.search.searcher import MODES, Searcher
 
 from . import synthetic
 from .run import load_judged

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer import settings as config
-from indexer.build import build
-from indexer.search import MODES, Searcher
+from indexer.ingest.build import build
+from indexer.search.searcher import MODES, Searcher
 
 from .baseline import NaivePeer, letters_of
 from .metrics import ndcg_at, recall_at, reciprocal_rank

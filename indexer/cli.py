@@ -15,12 +15,12 @@ from waitress import serve
 from webui import create_app
 
 from . import settings as config
-from .build import build
 from .determination import Determination
-from .parse import parse_text
-from .query import QueryError
-from .read import ReadError, read_letter
-from .search import MODES, NotFound, Searcher, SearchResponse, load_determination
+from .ingest.build import build
+from .ingest.parse import parse_text
+from .ingest.read import ReadError, read_letter
+from .search.query import QueryError
+from .search.searcher import MODES, NotFound, Searcher, SearchResponse, load_determination
 from .store import IndexUnavailable
 
 EXIT_NOTHING, EXIT_USAGE = 1, 2

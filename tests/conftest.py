@@ -20,7 +20,7 @@ REAL = ROOT.parent / "shared" / "real"
 
 @pytest.fixture(scope="session")
 def encoder():
-    from indexer.vectors import Encoder
+    from indexer.encoder import Encoder
 
     return Encoder()
 
@@ -29,7 +29,7 @@ def encoder():
 def corpus_index(tmp_path_factory, encoder) -> Path:
     """An index over corpus/ (five seeds, 45 synthetic letters), built once with the real model."""
     from indexer import settings
-    from indexer.build import build
+    from indexer.ingest.build import build
 
     directory = tmp_path_factory.mktemp("corpus-index")
     report = build([CORPUS], settings.load(index=str(directory)), encoder=encoder)
@@ -40,7 +40,7 @@ def corpus_index(tmp_path_factory, encoder) -> Path:
 @pytest.fixture(scope="session")
 def searcher(corpus_index, encoder):
     from indexer import settings
-    from indexer.search import Searcher
+    from indexer.search.searcher import Searcher
 
     return Searcher(settings.load(index=str(corpus_index)), encoder=encoder)
 
@@ -79,8 +79,8 @@ def letters_dir(tmp_path) -> Path:
 def seed_searcher(tmp_path_factory, encoder):
     """A searcher over an index of the five real seeds alone."""
     from indexer import settings
-    from indexer.build import build
-    from indexer.search import Searcher
+    from indexer.ingest.build import build
+    from indexer.search.searcher import Searcher
 
     directory = tmp_path_factory.mktemp("seed-index")
     build(SEEDS, settings.load(index=str(directory)), encoder=encoder)
@@ -93,8 +93,8 @@ def real_searcher(tmp_path_factory, encoder):
     if not (REAL / "text").is_dir():
         pytest.skip(f"no real letters at {REAL}")
     from indexer import settings
-    from indexer.build import build
-    from indexer.search import Searcher
+    from indexer.ingest.build import build
+    from indexer.search.searcher import Searcher
 
     directory = tmp_path_factory.mktemp("real-index")
     report = build([REAL / "text"], settings.load(index=str(directory)), encoder=encoder)

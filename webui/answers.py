@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import current_app
 
-from indexer.followup import Turn, refine
-from indexer.highlight import merge_spans, render, term_spans
-from indexer.keyword import stems
-from indexer.query import EXTRA_KEYS, FILTER_KEYS, QueryError
-from indexer.search import MAX_PASTED_CHARS, MODES
+from indexer.search.followup import Turn, refine
+from indexer.search.highlight import merge_spans, render, term_spans
+from indexer.search.keyword import stems
+from indexer.search.query import EXTRA_KEYS, FILTER_KEYS, QueryError
+from indexer.search.searcher import MAX_PASTED_CHARS, MODES
 
 from . import conversations
 from .engine import get_engine

@@ -6,7 +6,7 @@ import threading
 
 from flask import Flask, current_app
 
-from indexer.search import Searcher
+from indexer.search.searcher import Searcher
 from indexer.store import IndexDir
 
 

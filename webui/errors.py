@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.query import QueryError
-from indexer.search import NotFound
+from indexer.search.query import QueryError
+from indexer.search.searcher import NotFound
 from indexer.store import IndexUnavailable
 
 

@@ -15,8 +15,8 @@ import pytest
 
 from evaluation import synthetic
 from indexer import settings
-from indexer.build import build
-from indexer.search import Searcher
+from indexer.ingest.build import build
+from indexer.search.searcher import Searcher
 from indexer.store import IndexDir, IndexUnavailable, Manifest
 from tests.conftest import ROOT, SEEDS
 

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from indexer import clean, layouts
+from indexer.ingest import clean, layouts
 from tests.conftest import SEEDS
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from evaluation import synthetic
-from indexer.parse import decision_from_text, parse_text
+from indexer.ingest.parse import decision_from_text, parse_text
 from tests.conftest import SEEDS
 
 # What a careful reader sees in each real seed letter.

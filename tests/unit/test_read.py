@@ -7,8 +7,8 @@ import io
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from indexer import read as read_module
-from indexer.read import ReadError, read_letter
+from indexer.ingest import read as read_module
+from indexer.ingest.read import ReadError, read_letter
 
 BODIES = [
     ["CLINICAL CASE SUMMARY", "The injured worker is a 40 year old female injured on 1/2/2012.",

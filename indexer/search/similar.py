@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import fusion, vocabulary
-from .chunk import windows
-from .determination import Issue
+from .. import vocabulary
+from ..determination import Issue
+from ..ingest.chunk import windows
+from . import fusion
 from .filters import allowed as passing
 from .query import QueryError, check_filters
 from .results import Ranked, SearchResponse

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import clean, facts, layouts, reasons, vocabulary
+from .. import reasons, vocabulary
+from ..determination import Citation, Determination, Issue, Partial, Section
+from . import clean, facts, layouts
 from .clean import Block
-from .determination import Citation, Determination, Issue, Partial, Section
 
 # Raise when parsing changes what it reads from a letter: the next build re-reads every letter
 # (reusing its embeddings where the chunk text did not change).

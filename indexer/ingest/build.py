@@ -20,13 +20,14 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
-from . import keyword, parse
+from ..determination import Determination
+from ..encoder import Encoder, content_hash
+from ..search import keyword
+from ..store import SCHEMA_VERSION, IndexDir, IndexUnavailable, Manifest, connect
+from . import parse
 from .chunk import Chunk, chunk_determination
-from .determination import Determination
 from .parse import parse_text
 from .read import ReadError, letter_files, read_letter
-from .store import SCHEMA_VERSION, IndexDir, IndexUnavailable, Manifest, connect
-from .vectors import Encoder, content_hash
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from . import reasons, vocabulary
+from .. import reasons, vocabulary
 
 _FOLLOW_UP = re.compile(
     r"(?i)^\s*(?:and|but|now|only|just|what\s+about|how\s+about|same\s+(?:for|with)|show\s+only|"

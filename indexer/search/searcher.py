@@ -15,8 +15,10 @@ from urllib.parse import quote
 import faiss
 import numpy as np
 
+from ..determination import Determination, Issue
+from ..encoder import Encoder
+from ..store import IndexDir, Manifest, connect
 from . import fusion, keyword
-from .determination import Determination, Issue
 from .filters import UNKNOWN, agreement
 from .filters import allowed as passing
 from .highlight import Excerpt, excerpt
@@ -24,8 +26,6 @@ from .query import ISSUE_KEYS, Query, QueryError, understand
 from .results import NotFound, Ranked, Result, SearchResponse
 from .similar import MAX_PASTED_CHARS
 from .similar import similar as similar_cases
-from .store import IndexDir, Manifest, connect
-from .vectors import Encoder
 
 MODES = ("hybrid", "keyword", "semantic")
 SENTENCE_RESCORE = 300

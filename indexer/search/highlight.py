@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..ingest.parse import sentence_spans
 from .keyword import ANALYZER
-from .parse import sentence_spans
 
 MIN_WORDS, MAX_WORDS = 40, 80
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import vocabulary
-from .determination import Determination, Issue
+from .. import vocabulary
+from ..determination import Determination, Issue
 from .query import ISSUE_KEYS
 
 # How much an item that contradicts the query's own words is pushed down, per attribute

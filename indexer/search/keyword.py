@@ -16,8 +16,8 @@ from whoosh import qparser, query, scoring
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, TEXT, Schema
 
-from .chunk import OTHER, RATIONALE, SUMMARY, Chunk
-from .determination import Determination, Issue
+from ..determination import Determination, Issue
+from ..ingest.chunk import OTHER, RATIONALE, SUMMARY, Chunk
 
 # Decimal numbers stand alone, so a citation written "9792.20f" is found by "9792.20".
 ANALYZER = StemmingAnalyzer(expression=r"\d+(?:\.\d+)+|\w+(?:\.?\w+)*")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import keyword, reasons, vocabulary
+from .. import reasons, vocabulary
+from . import keyword
 
 FILTER_KEYS = ("decision", "treatment", "body_part", "guideline", "specialty",
                "injury_year_from", "injury_year_to", "reason", "decided_year_from", "decided_year_to")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..determination import Determination, Issue
 from . import layouts
-from .determination import Determination, Issue
 from .parse import sentences
 
 RATIONALE, SUMMARY, OTHER = "rationale", "summary", "other"
