@@ -27,7 +27,8 @@ from indexer import vocabulary
 from indexer.ingest.build import build
 from indexer.ingest.parse import parse_text
 from indexer.ingest.read import read_letter
-from indexer.search.searcher import MODES, Searcher
+from indexer.search.query import MODES
+from indexer.search.searcher import Searcher
 
 from .metrics import ndcg_at
 

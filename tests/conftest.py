@@ -48,16 +48,17 @@ def searcher(corpus_index, encoder):
 @pytest.fixture
 def app(corpus_index, searcher, tmp_path):
     from indexer import settings
+    from indexer.engine import Engine
     from webui import create_app
 
-    application = create_app({
+    configured = settings.load(index=str(corpus_index))
+    return create_app({
         "TESTING": True,
-        "PRECEDENT": settings.load(index=str(corpus_index)),
+        "PRECEDENT": configured,
+        # share the session's open index and model
+        "PRECEDENT_ENGINE": Engine(configured, searcher=searcher),
         "CONVERSATIONS": str(tmp_path / "conversations.sqlite"),
     })
-    engine = application.extensions["precedent.engine"]
-    engine._searcher = searcher  # share the session's open index and model
-    return application
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import reasons, vocabulary
 from ..determination import Citation, Determination, Issue, Partial, Section
+from ..sentences import sentences
 from . import clean, facts, layouts
 from .clean import Block
 
@@ -21,7 +22,6 @@ FORMAT_PROFESSIONAL_REVIEW = "medical-professional-review"
 FORMAT_NOTICE = "notice-of-imr-determination"
 FORMAT_UNSTRUCTURED = "unstructured"
 
-_SENTENCES = re.compile(r"(?<=[.?!])[\"')\]]?\s+(?=[A-Z0-9\"(\[])")
 _NEGATIVE = re.compile(
     r"(?i)\bnot\s*(?:medically\s+)?(?:necessary|reasonable|appropriate|certified|recommended|"
     r"supported|indicated|warranted|approved|established)|\bnon-?certif|\bupheld\b|\buphold\b|"
@@ -43,30 +43,6 @@ class _DraftIssue:
     reviewer_guideline: str = ""
     rationale: list[str] = field(default_factory=list)
     partial: Partial | None = None
-
-
-def sentences(text: str) -> list[str]:
-    """Split prose into sentences without breaking "Dr." or "1. item" style periods badly."""
-    parts = _SENTENCES.split(text.strip())
-    merged: list[str] = []
-    for part in parts:
-        if merged and re.search(r"(?i)\b(?:dr|mr|mrs|ms|vs|no|approx|e\.g|i\.e|p|pp)\.$", merged[-1]):
-            merged[-1] = f"{merged[-1]} {part}"
-        else:
-            merged.append(part)
-    return [s for s in merged if s.strip()]
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Return the (start, end) character span of each sentence of text."""
-    spans, cursor = [], 0
-    for sentence in sentences(text):
-        start = text.find(sentence, cursor)
-        if start < 0:
-            start = cursor
-        spans.append((start, start + len(sentence)))
-        cursor = start + len(sentence)
-    return spans
 
 
 def decision_from_text(text: str) -> str | None:

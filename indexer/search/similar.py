@@ -1,76 +1,83 @@
 """Similar cases: the determinations closest in meaning to one determination or to pasted text.
 
 The source is a determination's clinical summary and rationales (their mean chunk vector) or the
-pasted text's; filters apply as in search; each result names the treatment, body part and
-decision it shares with the source and shows its closest passages.
+pasted text's; filters apply as in search; a case that shares the source's treatment, body part
+or decision ranks higher, and its result names what it shares.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from .. import vocabulary
 from ..determination import Issue
-from ..ingest.chunk import windows
+from ..encoder import Encoder
+from ..errors import QueryError
+from ..sentences import windows
 from . import fusion
-from .filters import allowed as passing
-from .query import QueryError, check_filters
-from .results import Ranked, SearchResponse
+from .base import Scores, SemanticIndex
+from .collection import Collection
+from .ranking import Ranked
 
 MAX_PASTED_CHARS = 20000
+MOST_PIECES = 40  # pasted text embedded, at most, as this many windows
+SHARED_BOOST = 0.1  # per shared treatment, body part or decision
+SOURCE_KINDS = ("summary", "rationale")
 
 
-def similar(searcher, doc_id: str | None = None, text: str | None = None, k: int = 10,
-            filters: dict | None = None) -> SearchResponse:
-    """Find the determinations closest to one determination or to pasted text."""
-    checked = check_filters(filters or {})
-    if doc_id is not None:
-        source = searcher.determination(doc_id)
-        rows = [r for r in searcher.rows_of_doc.get(doc_id, [])
-                if searcher.chunks[r]["kind"] in ("summary", "rationale")]
-        rows = rows or searcher.rows_of_doc.get(doc_id, [])
-        if not rows:
-            raise QueryError(f"determination {doc_id!r} has no indexed text to compare")
-        matrix = np.vstack([searcher.vectors.reconstruct(int(r)) for r in rows])
-        issues = source.issues
-        label = f"similar to {doc_id}"
-    else:
-        if not text or not text.strip():
-            raise QueryError("paste a case summary or a UR denial to compare")
-        text = text[:MAX_PASTED_CHARS]
-        pieces = windows(text, int(searcher.settings["chunk_words"]), 0)[:40] or [text]
-        matrix = searcher.encoder.texts(pieces)
-        issues = [issue_from_text(text)]
-        label = "similar to the pasted text"
-    vector = matrix.mean(axis=0)
-    vector = (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)
-    mask, allowed = passing(searcher.determinations, searcher.chunks, checked)
-    if doc_id is not None:
-        own = np.ones(len(searcher.chunks), dtype=bool) if mask is None else mask.copy()
-        own[searcher.rows_of_doc.get(doc_id, [])] = False
-        mask = own
-    scores = searcher.semantic_scores(vector, mask, 0.2)
+@dataclass
+class Source:
+    """What similar cases are compared with."""
+
+    label: str
+    vector: np.ndarray
+    issues: list[Issue]
+    own_positions: list[int]
+
+
+def from_determination(collection: Collection, semantic: SemanticIndex, doc_id: str) -> Source:
+    """The mean vector of a determination's summary and rationale chunks (all its chunks if none)."""
+    source = collection.determination(doc_id)
+    own = collection.positions_of_doc.get(doc_id, [])
+    positions = [p for p in own if collection.chunks[p].kind in SOURCE_KINDS] or own
+    if not positions:
+        raise QueryError(f"determination {doc_id!r} has no indexed text to compare")
+    return Source(f"similar to {doc_id}", _mean(semantic.vectors(positions)), source.issues, own)
+
+
+def from_text(text: str | None, encoder: Encoder, chunk_words: int) -> Source:
+    """The mean vector of pasted text, cut into chunk-sized windows."""
+    if not text or not text.strip():
+        raise QueryError("paste a case summary or a UR denial to compare")
+    text = text[:MAX_PASTED_CHARS]
+    pieces = windows(text, chunk_words, 0)[:MOST_PIECES] or [text]
+    return Source("similar to the pasted text", _mean(encoder.texts(pieces)), [issue_from_text(text)], [])
+
+
+def rank(collection: Collection, scores: Scores, source: Source, allowed, second_weight: float
+         ) -> tuple[list[Ranked], dict[str, list[str]]]:
+    """Rank the close determinations; return them and what each shares with the source."""
     ranked, shared_by_doc = [], {}
-    for other, (score, rows) in fusion.aggregate(scores, searcher.doc_of_row.__getitem__).items():
-        index, shared = _shared(searcher, other, issues, allowed)
+    for other, (score, positions) in fusion.aggregate(scores, collection.doc_of, second_weight).items():
+        index, shared = _shared(collection, other, source.issues, allowed)
         shared_by_doc[other] = shared
-        # A case that shares the treatment, body part or decision is a closer precedent.
-        ranked.append(Ranked(other, score * (1 + 0.1 * len(shared)), rows, index))
+        ranked.append(Ranked(other, score * (1 + SHARED_BOOST * len(shared)), positions, index))
     ranked.sort(key=lambda r: (-r.score, r.doc_id))
-    results = [searcher.result_for(r, rank, None, vector, scores, shared_by_doc[r.doc_id])
-               for rank, r in enumerate(ranked[:k], start=1)]
-    return SearchResponse(
-        query=label, mode="semantic", understood={"text": label, "filters": checked},
-        total=len(ranked), facets=searcher.facets(ranked),
-        message=None if ranked else "No determination is close enough to compare.",
-        results=results)
+    return ranked, shared_by_doc
 
 
-def _shared(searcher, doc_id: str, issues: list[Issue], allowed) -> tuple[int | None, list[str]]:
+def _mean(matrix: np.ndarray) -> np.ndarray:
+    vector = matrix.mean(axis=0)
+    return (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)
+
+
+def _shared(collection: Collection, doc_id: str, issues: list[Issue], allowed
+            ) -> tuple[int | None, list[str]]:
     """Pick the closest item of a similar case and name what it shares with the source."""
-    candidates = searcher.determinations[doc_id].issues
     best, best_shared = None, []
-    for index, issue in enumerate(candidates):
+    for index, issue in enumerate(collection.determinations[doc_id].issues):
         if allowed and doc_id in allowed and allowed[doc_id] and index not in allowed[doc_id]:
             continue
         shared = []
