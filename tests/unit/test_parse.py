@@ -1,7 +1,8 @@
 import pytest
 
 from evaluation import synthetic
-from indexer.ingest.parse import decision_from_text, parse_text
+from indexer.ingest.decisions import decision_from_text
+from indexer.ingest.parse import parse_text
 from tests.conftest import SEEDS
 
 # What a careful reader sees in each real seed letter.
