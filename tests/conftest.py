@@ -8,14 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import CORPUS, REAL, SEEDS
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-SEEDS = sorted(CORPUS.glob("0*.txt"))
-# 194 real determinations beside the repository (never copied into it); absent on a user's machine.
-REAL = ROOT.parent / "shared" / "real"
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from indexer import settings
 from indexer.ingest.build import build
 from indexer.search.searcher import Searcher
 from indexer.store import IndexDir, IndexUnavailable, Manifest
-from tests.conftest import ROOT, SEEDS
+from tests.paths import ROOT, SEEDS
 
 
 def config(index: Path) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import SEEDS
+from tests.paths import SEEDS
 
 SEED = SEEDS[0].stem
 

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from indexer.ingest import clean, layouts
-from tests.conftest import SEEDS
+from tests.paths import SEEDS
 
 
 def blocks(raw):

@@ -3,7 +3,7 @@
 import pytest
 
 from indexer.settings import SETTINGS, load
-from tests.conftest import ROOT
+from tests.paths import ROOT
 
 README = (ROOT / "README.md").read_text()
 

@@ -3,7 +3,7 @@ import pytest
 from evaluation import synthetic
 from indexer.ingest.decisions import decision_from_text
 from indexer.ingest.parse import parse_text
-from tests.conftest import SEEDS
+from tests.paths import SEEDS
 
 # What a careful reader sees in each real seed letter.
 SEED_FACTS = {
