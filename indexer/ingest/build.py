@@ -100,7 +100,7 @@ class _Build:
             for doc_id in stale:
                 self.store.remove_determination(doc_id)
             added = self._add(pending)
-            self._embed(added)
+            embed(self.store, added, self.encoder, self.settings.batch_size)
             keyword_backend.write(staging / KEYWORD_DIR, stale, added)
             self._write_vectors(staging)
             self.store.commit()
@@ -232,29 +232,6 @@ class _Build:
             added.append((determination, chunks))
         return added
 
-    def _embed(self, added: list[tuple[Determination, list[Chunk]]]) -> None:
-        """Embed the chunks whose text has no cached embedding, then record every chunk."""
-        todo: dict[str, tuple[str, list[tuple[int, int]]]] = {}
-        for determination, chunks in added:
-            for chunk in chunks:
-                text = chunk.embedding_text(determination)
-                digest = content_hash(text)
-                self.store.add_chunk(chunk, digest)
-                if digest not in todo and not self.store.has_embedding(digest):
-                    todo[digest] = (text, sentence_spans(text, chunk.text))
-        if not todo:
-            return
-        hashes = list(todo)
-        texts = [todo[h][0] for h in hashes]
-        spans = [todo[h][1] for h in hashes]
-        done = 0
-        with tqdm(total=len(texts), desc="embedding", unit="chunk", disable=None) as bar:
-            for vectors, sentence_vectors in self.encoder().chunks(texts, spans, self.settings.batch_size):
-                for vector, per_sentence in zip(vectors, sentence_vectors, strict=True):
-                    self.store.save_embedding(hashes[done], vector, per_sentence)
-                    done += 1
-                bar.update(len(vectors))
-
     def _write_vectors(self, staging: Path) -> None:
         """Write the semantic index in chunk-position order, and the manifest."""
         vectors, sentence_blocks = self.store.position_chunks()
@@ -269,6 +246,31 @@ class _Build:
 
     def _known_dimension(self) -> int:
         return 384 if self._encoder is None else self.encoder().dimension
+
+
+def embed(store: Store, added: list[tuple[Determination, list[Chunk]]], encoder: Callable[[], Encoder],
+          batch_size: int) -> None:
+    """Record every chunk; embed those whose text has no cached embedding (loading the model only then)."""
+    todo: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    for determination, chunks in added:
+        for chunk in chunks:
+            text = chunk.embedding_text(determination)
+            digest = content_hash(text)
+            store.add_chunk(chunk, digest)
+            if digest not in todo and not store.has_embedding(digest):
+                todo[digest] = (text, sentence_spans(text, chunk.text))
+    if not todo:
+        return
+    hashes = list(todo)
+    texts = [todo[h][0] for h in hashes]
+    spans = [todo[h][1] for h in hashes]
+    done = 0
+    with tqdm(total=len(texts), desc="embedding", unit="chunk", disable=None) as bar:
+        for vectors, sentence_vectors in encoder().chunks(texts, spans, batch_size):
+            for vector, per_sentence in zip(vectors, sentence_vectors, strict=True):
+                store.save_embedding(hashes[done], vector, per_sentence)
+                done += 1
+            bar.update(len(vectors))
 
 
 def sentence_spans(embedded_text: str, chunk_text: str) -> list[tuple[int, int]]:
