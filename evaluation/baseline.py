@@ -10,7 +10,7 @@ from whoosh import qparser
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
-from indexer.vectors import Encoder
+from indexer.encoder import Encoder
 
 
 class NaivePeer:

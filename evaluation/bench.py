@@ -15,9 +15,11 @@ import time
 from pathlib import Path
 
 from indexer import settings as config
-from indexer.build import build
-from indexer.parse import parse_text
-from indexer.search import MODES, Searcher
+from indexer.ingest.build import build
+from indexer.ingest.parse import parse_text
+from indexer.search.query import MODES
+from indexer.search.searcher import Searcher
+from indexer.store import IndexDir, Store
 
 from . import synthetic
 from .run import load_judged
@@ -31,13 +33,11 @@ def size_of(directory: Path) -> int:
 
 def searcher_free_unique(index: Path) -> int:
     """Count the distinct embeddings stored (synthetic letters repeat scenario text)."""
-    from indexer.store import IndexDir, connect
-
-    db = connect(IndexDir(index).require() / "store.sqlite", readonly=True)
+    store = Store(IndexDir(index).require() / "store.sqlite", readonly=True)
     try:
-        return db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
+        return store.count_embeddings()
     finally:
-        db.close()
+        store.close()
 
 
 def main() -> None:

@@ -28,10 +28,11 @@ from whoosh.filedb.filestore import RamStorage
 
 from indexer import settings as config
 from indexer import vocabulary
-from indexer.build import build
-from indexer.parse import parse_text
-from indexer.read import read_letter
-from indexer.search import MODES, Searcher
+from indexer.ingest.build import build
+from indexer.ingest.parse import parse_text
+from indexer.ingest.read import read_letter
+from indexer.search.query import MODES
+from indexer.search.searcher import Searcher
 
 from .metrics import ndcg_at
 

@@ -22,8 +22,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.parse import parse_text
-from indexer.read import read_letter
+from indexer.ingest.parse import parse_text
+from indexer.ingest.read import read_letter
 from indexer.reasons import DECISION_OF, REASONS, reasons_of
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "real"

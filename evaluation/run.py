@@ -11,12 +11,13 @@ import itertools
 import json
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from indexer import settings as config
-from indexer.build import build
-from indexer.search import MODES, Searcher
+from indexer.ingest.build import build
+from indexer.search.query import MODES
+from indexer.search.searcher import Searcher
 
 from .baseline import NaivePeer, letters_of
 from .metrics import ndcg_at, recall_at, reciprocal_rank
@@ -77,13 +78,10 @@ def tune(searcher: Searcher, judged: list[dict]) -> None:
     rows = []
     grid = [("convex", w, 60) for w in (0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7)]
     grid += [("rrf", w, k) for w, k in itertools.product((0.3, 0.5, 0.7), (10, 30, 60))]
-    original = dict(searcher.settings)
     for fusion, weight, rrf_k in grid:
-        searcher.settings.update(fusion=fusion, semantic_weight=weight, rrf_k=rrf_k)
-        s = evaluate(searcher, judged, "hybrid")
+        tuned = replace(searcher.settings, fusion=fusion, semantic_weight=weight, rrf_k=rrf_k)
+        s = evaluate(Searcher(tuned, encoder=searcher.encoder), judged, "hybrid")
         rows.append((s.ndcg, s.ndcg_paraphrase, s.mrr, fusion, weight, rrf_k))
-    searcher.settings.clear()
-    searcher.settings.update(original)
     print("\nfusion sweep (hybrid):  nDCG@10  nDCG para  MRR   method  weight  rrf_k")
     for ndcg, para, mrr, fusion, weight, rrf_k in sorted(rows, reverse=True):
         print(f"{'':24}{ndcg:.3f}    {para:.3f}     {mrr:.3f} {fusion:<7} {weight:<7} {rrf_k}")

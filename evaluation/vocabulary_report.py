@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer import vocabulary
-from indexer.parse import parse_text
-from indexer.read import read_letter
+from indexer.ingest.parse import parse_text
+from indexer.ingest.read import read_letter
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "real"
 BAR = 0.05

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -10,20 +11,21 @@ import sys
 from pathlib import Path
 
 import click
-from waitress import serve
-
-from webui import create_app
 
 from . import settings as config
-from .build import build
 from .determination import Determination
-from .parse import parse_text
-from .query import QueryError
-from .read import ReadError, read_letter
-from .search import MODES, NotFound, Searcher, SearchResponse, load_determination
-from .store import IndexUnavailable
+from .engine import Engine
+from .errors import IndexUnavailable, NotFound, QueryError
+from .ingest.build import build
+from .ingest.parse import parse_text
+from .ingest.read import ReadError, read_letter
+from .search.query import MODES
+from .search.results import SearchResponse
 
 EXIT_NOTHING, EXIT_USAGE = 1, 2
+# The contract's exit status for each core error: nothing usable (1) or bad usage / no index (2).
+EXIT_CODES = {IndexUnavailable: EXIT_USAGE, QueryError: EXIT_USAGE, NotFound: EXIT_NOTHING,
+              ReadError: EXIT_NOTHING}
 
 
 class Failure(click.ClickException):
@@ -34,22 +36,28 @@ class Failure(click.ClickException):
         self.exit_code = code
 
 
+def exit_codes(command):
+    """Turn the core's errors into one-line messages with the contract's exit status."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except tuple(EXIT_CODES) as error:
+            code = next(c for kind, c in EXIT_CODES.items() if isinstance(error, kind))
+            raise Failure(str(error), code) from None
+    return run
+
+
 def common(command):
-    """Add --index and --json to a command."""
+    """Add --index and --json to a command, and the one error handler."""
+    command = exit_codes(command)
     command = click.option("--json", "as_json", is_flag=True, help="Print JSON.")(command)
     return click.option("--index", "index_dir", envvar="PRECEDENT_INDEX", default="index",
                         show_default=True, help="Index directory.")(command)
 
 
-def _settings(index_dir: str) -> dict:
-    return config.load(index=index_dir)
-
-
-def _searcher(index_dir: str) -> Searcher:
-    try:
-        return Searcher(_settings(index_dir))
-    except IndexUnavailable as problem:
-        raise Failure(str(problem), EXIT_USAGE) from None
+def _engine(index_dir: str) -> Engine:
+    return Engine(config.load(index=index_dir))
 
 
 def _filters(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -73,10 +81,7 @@ def cli():
 @common
 def index_command(paths, prune, index_dir, as_json):
     """Ingest letter files and folders (.txt, .pdf) into the index, incrementally."""
-    try:
-        report = build(list(paths), _settings(index_dir), prune=prune)
-    except IndexUnavailable as problem:
-        raise Failure(str(problem), EXIT_USAGE) from None
+    report = build(list(paths), config.load(index=index_dir), prune=prune)
     for failure in report.failed:
         click.echo(f"skipped {failure.path}: {failure.error}", err=True)
     for warning in report.warnings:
@@ -97,9 +102,9 @@ def parse_command(file, index_dir, as_json):
     if not file.is_file():
         raise Failure(f"{file}: no such file", EXIT_USAGE)
     try:
-        text, warnings = read_letter(file, int(config.load()["max_file_mb"] * 2**20))
+        text, warnings = read_letter(file, config.load().max_file_bytes)
     except ReadError as error:
-        raise Failure(f"{file}: {error}") from None
+        raise Failure(f"{file}: {error}") from None  # the message names the file
     determination = parse_text(text, file.name)
     determination.warnings.extend(warnings)
     _print_determination(determination, as_json)
@@ -110,14 +115,7 @@ def parse_command(file, index_dir, as_json):
 @common
 def show_command(doc_id, index_dir, as_json):
     """Print an indexed determination."""
-    settings = _settings(index_dir)
-    try:
-        determination = load_determination(settings, doc_id)
-    except IndexUnavailable as problem:
-        raise Failure(str(problem), EXIT_USAGE) from None
-    except NotFound as missing:
-        raise Failure(str(missing)) from None
-    _print_determination(determination, as_json)
+    _print_determination(_engine(index_dir).determination(doc_id), as_json)
 
 
 @cli.command("search")
@@ -130,11 +128,7 @@ def show_command(doc_id, index_dir, as_json):
 @common
 def search_command(query, mode, k, filters, index_dir, as_json):
     """Rank determinations for a query."""
-    searcher = _searcher(index_dir)
-    try:
-        response = searcher.search(query, mode=mode, k=k, filters=_filters(filters))
-    except QueryError as error:
-        raise Failure(str(error), EXIT_USAGE) from None
+    response = _engine(index_dir).search(query, mode=mode, k=k, filters=_filters(filters))
     _print_response(response, as_json)
 
 
@@ -148,13 +142,7 @@ def similar_command(doc_id, text, k, filters, index_dir, as_json):
     """Find the determinations most like one determination, or like pasted text."""
     if bool(doc_id) == bool(text):
         raise Failure("give a DOC_ID or --text, not both or neither", EXIT_USAGE)
-    searcher = _searcher(index_dir)
-    try:
-        response = searcher.similar(doc_id=doc_id, text=text, k=k, filters=_filters(filters))
-    except NotFound as missing:
-        raise Failure(str(missing)) from None
-    except QueryError as error:
-        raise Failure(str(error), EXIT_USAGE) from None
+    response = _engine(index_dir).similar(doc_id=doc_id, text=text, k=k, filters=_filters(filters))
     if as_json:
         click.echo(json.dumps({"doc_id": doc_id, **response.to_dict()}, indent=1))
     else:
@@ -168,11 +156,13 @@ def similar_command(doc_id, text, k, filters, index_dir, as_json):
 @common
 def serve_command(host, port, threads, index_dir, as_json):
     """Serve the web UI and JSON API (production WSGI server)."""
-    app = create_app({"PRECEDENT": _settings(index_dir)})
-    try:
-        app.extensions["precedent.searcher"]()  # open the index and load the model up front
-    except IndexUnavailable as problem:
-        raise Failure(str(problem), EXIT_USAGE) from None
+    from waitress import serve
+
+    from webui import create_app  # the web app is the CLI's edge, loaded only to serve
+
+    engine = _engine(index_dir)
+    engine.warm()  # open the index and load the model up front
+    app = create_app({"PRECEDENT": engine.settings, "PRECEDENT_ENGINE": engine})
     click.echo(f"Precedent serving on http://{host}:{port}/", err=True)
     serve(app, host=host, port=port, threads=threads, ident="precedent")
 

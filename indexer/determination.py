@@ -116,3 +116,23 @@ class Determination:
     @property
     def decided_year(self) -> int | None:
         return int(self.decision_date[:4]) if self.decision_date else None
+
+
+RATIONALE, SUMMARY, OTHER = "rationale", "summary", "other"
+
+
+@dataclass
+class Chunk:
+    chunk_id: str
+    doc_id: str
+    section_id: str
+    section_title: str
+    kind: str
+    issue_index: int | None
+    text: str
+
+    def embedding_text(self, determination: Determination) -> str:
+        """Return the text to embed: the chunk, led by its disputed item for context."""
+        if self.issue_index is not None:
+            return f"{determination.issues[self.issue_index].item}. {self.text}"
+        return self.text

@@ -1,13 +1,13 @@
-"""Every tunable setting, declared once with its default and help.
+"""Every tunable setting, declared once with its default and help, and read into a frozen Settings.
 
-The CLI, the Flask app factory and the README derive from this list. Each setting can be
-overridden by an environment variable PRECEDENT_<NAME>.
+The CLI, the Flask app factory and the README derive from SETTINGS. Each setting can be
+overridden by an environment variable PRECEDENT_<NAME>; explicit overrides win over both.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True)
@@ -40,15 +40,41 @@ SETTINGS = [
     Setting("similarity_cutoff", 0.3, "Lowest cosine similarity a semantic match may have."),
     Setting("query_cache", 512, "Query embeddings kept in memory."),
 ]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings in effect; change one with dataclasses.replace, never in place."""
+
+    index: str
+    model: str
+    batch_size: int
+    chunk_words: int
+    chunk_overlap: int
+    max_file_mb: float
+    fusion: str
+    semantic_weight: float
+    second_chunk_weight: float
+    rrf_k: int
+    sentence_weight: float
+    similarity_cutoff: float
+    query_cache: int
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 2**20)
+
+
 DEFAULTS = {s.name: s.default for s in SETTINGS}
+assert [f.name for f in fields(Settings)] == list(DEFAULTS), "Settings and SETTINGS disagree"
 
 
-def load(**overrides) -> dict:
+def load(**overrides) -> Settings:
     """Return settings: defaults, then PRECEDENT_* environment variables, then overrides."""
     values = dict(DEFAULTS)
     for setting in SETTINGS:
         raw = os.environ.get(setting.env)
         if raw is not None:
-            values[setting.name] = type(setting.default)(raw)
+            values[setting.name] = raw
     values.update({k: v for k, v in overrides.items() if v is not None})
-    return values
+    return Settings(**{name: type(DEFAULTS[name])(value) for name, value in values.items()})

@@ -1,4 +1,4 @@
-"""The on-disk index: generations, the manifest, and the SQLite store of determinations.
+"""The on-disk index: generations, the manifest, and the SQLite store (the only code that speaks SQL).
 
 An index directory holds complete generations (gen-000001/, gen-000002/, ...) and a CURRENT
 file naming the live one. A build writes a new generation beside the live one and switches
@@ -17,12 +17,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from .determination import Chunk, Determination
+from .errors import IndexUnavailable
+from .settings import Settings
+
 SCHEMA_VERSION = 5
 KEEP_GENERATIONS = 2
-
-
-class IndexUnavailable(Exception):
-    """The index is missing, corrupt, or was built by other code or another model."""
 
 
 @dataclass
@@ -47,8 +49,9 @@ class Manifest:
         except (OSError, ValueError, TypeError) as error:
             raise IndexUnavailable(f"index manifest in {directory} is unreadable ({error})") from None
 
-    def check(self, model: str, chunk_words: int, chunk_overlap: int) -> None:
+    def check(self, settings: Settings) -> None:
         """Refuse an index that this code or this model cannot read correctly."""
+        model = settings.model
         if self.schema_version != SCHEMA_VERSION:
             raise IndexUnavailable(
                 f"index schema {self.schema_version} does not match this version of Precedent "
@@ -56,7 +59,7 @@ class Manifest:
         if self.model != model:
             raise IndexUnavailable(f"index was built with model {self.model!r}, not {model!r}: rebuild "
                               "it or set PRECEDENT_MODEL to match")
-        if (self.chunk_words, self.chunk_overlap) != (chunk_words, chunk_overlap):
+        if (self.chunk_words, self.chunk_overlap) != (settings.chunk_words, settings.chunk_overlap):
             raise IndexUnavailable("index was built with other chunk settings: rebuild it")
 
 
@@ -159,12 +162,160 @@ CREATE TABLE IF NOT EXISTS embeddings (
 """
 
 
-def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
-    """Open the store; read-only connections never write (and never take a write lock)."""
-    if readonly:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    else:
-        connection = sqlite3.connect(path)
-        connection.executescript(SCHEMA)
-    connection.row_factory = sqlite3.Row
-    return connection
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as the read side knows it; position is its place in FAISS and in chunk order."""
+
+    position: int
+    chunk_id: str
+    doc_id: str
+    section_id: str
+    section_title: str
+    kind: str
+    issue_index: int | None
+    sentence_start: int
+    sentence_count: int
+
+
+def open_generation(settings: Settings, check: bool = True) -> tuple[Path, Manifest]:
+    """Find the live generation and read its manifest, refusing one this code cannot read."""
+    generation = IndexDir(settings.index).require()
+    manifest = Manifest.load(generation)
+    if check:
+        manifest.check(settings)
+    return generation, manifest
+
+
+class Store:
+    """One generation's SQLite store: determinations, their sources, chunks and cached embeddings."""
+
+    def __init__(self, path: Path, readonly: bool = False):
+        if readonly:
+            self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            self.db = sqlite3.connect(path)
+            self.db.executescript(SCHEMA)
+        self.db.row_factory = sqlite3.Row
+
+    @classmethod
+    def copy_of(cls, previous: Path, path: Path) -> Store:
+        """Open a writable store at path holding a copy of a previous generation's store."""
+        store = cls(path)
+        source = sqlite3.connect(f"file:{previous}?mode=ro", uri=True)
+        source.backup(store.db)
+        source.close()
+        return store
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- determinations ---------------------------------------------------------------
+
+    def determination(self, doc_id: str) -> Determination | None:
+        row = self.db.execute("SELECT body FROM determinations WHERE doc_id = ?", (doc_id,)).fetchone()
+        return None if row is None else _determination(row)
+
+    def determinations(self) -> dict[str, Determination]:
+        return {r["doc_id"]: _determination(r)
+                for r in self.db.execute("SELECT doc_id, body FROM determinations")}
+
+    def count_determinations(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM determinations").fetchone()[0]
+
+    def add_determination(self, determination: Determination, digest: str) -> None:
+        self.db.execute("INSERT INTO determinations VALUES (?, ?, ?)",
+                        (determination.doc_id, digest, json.dumps(determination.to_dict())))
+
+    def update_determination(self, determination: Determination) -> None:
+        self.db.execute("UPDATE determinations SET body = ? WHERE doc_id = ?",
+                        (json.dumps(determination.to_dict()), determination.doc_id))
+
+    def remove_determination(self, doc_id: str) -> None:
+        """Forget a determination and its chunks."""
+        self.db.execute("DELETE FROM determinations WHERE doc_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+
+    def doc_with_content(self, digest: str) -> str | None:
+        row = self.db.execute("SELECT doc_id FROM determinations WHERE content_hash = ?",
+                              (digest,)).fetchone()
+        return row["doc_id"] if row else None
+
+    def has_determination(self, doc_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM determinations WHERE doc_id = ?",
+                               (doc_id,)).fetchone() is not None
+
+    # --- source files -----------------------------------------------------------------
+
+    def sources(self) -> dict[str, tuple[str, str]]:
+        """Every indexed source file: path -> (content hash, doc_id)."""
+        return {r["path"]: (r["content_hash"], r["doc_id"])
+                for r in self.db.execute("SELECT * FROM sources")}
+
+    def set_source(self, path: str, digest: str, doc_id: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (path, digest, doc_id))
+
+    def remove_source(self, path: str) -> str | None:
+        """Forget a source file; return the determination it supported."""
+        row = self.db.execute("SELECT doc_id FROM sources WHERE path = ?", (path,)).fetchone()
+        self.db.execute("DELETE FROM sources WHERE path = ?", (path,))
+        return row["doc_id"] if row else None
+
+    def source_paths(self, doc_id: str) -> list[str]:
+        return [r["path"] for r in self.db.execute("SELECT path FROM sources WHERE doc_id = ?",
+                                                   (doc_id,))]
+
+    # --- chunks and embeddings --------------------------------------------------------
+
+    def add_chunk(self, chunk: Chunk, embed_hash: str) -> None:
+        self.db.execute(
+            "INSERT INTO chunks (chunk_id, doc_id, section_id, section_title, kind, "
+            "issue_index, text, embed_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (chunk.chunk_id, chunk.doc_id, chunk.section_id, chunk.section_title, chunk.kind,
+             chunk.issue_index, chunk.text, embed_hash))
+
+    def chunks(self) -> list[StoredChunk]:
+        """Every chunk, in position order."""
+        rows = self.db.execute(
+            "SELECT position, chunk_id, doc_id, section_id, section_title, kind, issue_index, "
+            "sentence_start, sentence_count FROM chunks ORDER BY position")
+        return [StoredChunk(**dict(r)) for r in rows]
+
+    def chunk_text(self, position: int) -> str:
+        found = self.db.execute("SELECT text FROM chunks WHERE position = ?", (position,)).fetchone()
+        return found["text"] if found else ""
+
+    def has_embedding(self, digest: str) -> bool:
+        return self.db.execute("SELECT 1 FROM embeddings WHERE hash = ?", (digest,)).fetchone() is not None
+
+    def count_embeddings(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
+
+    def save_embedding(self, digest: str, vector: np.ndarray, sentences: np.ndarray) -> None:
+        self.db.execute("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)",
+                        (digest, vector.astype(np.float32).tobytes(),
+                         sentences.astype(np.float16).tobytes(), len(sentences)))
+
+    def position_chunks(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Drop unused embeddings, number the chunks 0..n-1 and return their vectors in that order:
+        one vector per chunk and one block of sentence vectors per chunk."""
+        self.db.execute("DELETE FROM embeddings WHERE hash NOT IN (SELECT embed_hash FROM chunks)")
+        ordered = self.db.execute(
+            "SELECT c.row, e.vector, e.sentences, e.n FROM chunks c JOIN embeddings e "
+            "ON e.hash = c.embed_hash ORDER BY c.row").fetchall()
+        vectors, sentence_blocks, start = [], [], 0
+        for position, row in enumerate(ordered):
+            vector = np.frombuffer(row["vector"], dtype=np.float32)
+            vectors.append(vector)
+            sentence_blocks.append(np.frombuffer(row["sentences"], dtype=np.float16)
+                                   .reshape(row["n"], len(vector)))
+            self.db.execute("UPDATE chunks SET position = ?, sentence_start = ?, sentence_count = ? "
+                            "WHERE row = ?", (position, start, row["n"], row["row"]))
+            start += row["n"]
+        return vectors, sentence_blocks
+
+
+def _determination(row: sqlite3.Row) -> Determination:
+    return Determination.from_dict(json.loads(row["body"]))

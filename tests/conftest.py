@@ -8,19 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import CORPUS, REAL, SEEDS
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-SEEDS = sorted(CORPUS.glob("0*.txt"))
-# 194 real determinations beside the repository (never copied into it); absent on a user's machine.
-REAL = ROOT.parent / "shared" / "real"
 
 
 @pytest.fixture(scope="session")
 def encoder():
-    from indexer.vectors import Encoder
+    from indexer.encoder import Encoder
 
     return Encoder()
 
@@ -29,7 +26,7 @@ def encoder():
 def corpus_index(tmp_path_factory, encoder) -> Path:
     """An index over corpus/ (five seeds, 45 synthetic letters), built once with the real model."""
     from indexer import settings
-    from indexer.build import build
+    from indexer.ingest.build import build
 
     directory = tmp_path_factory.mktemp("corpus-index")
     report = build([CORPUS], settings.load(index=str(directory)), encoder=encoder)
@@ -40,7 +37,7 @@ def corpus_index(tmp_path_factory, encoder) -> Path:
 @pytest.fixture(scope="session")
 def searcher(corpus_index, encoder):
     from indexer import settings
-    from indexer.search import Searcher
+    from indexer.search.searcher import Searcher
 
     return Searcher(settings.load(index=str(corpus_index)), encoder=encoder)
 
@@ -48,16 +45,17 @@ def searcher(corpus_index, encoder):
 @pytest.fixture
 def app(corpus_index, searcher, tmp_path):
     from indexer import settings
+    from indexer.engine import Engine
     from webui import create_app
 
-    application = create_app({
+    configured = settings.load(index=str(corpus_index))
+    return create_app({
         "TESTING": True,
-        "PRECEDENT": settings.load(index=str(corpus_index)),
+        "PRECEDENT": configured,
+        # share the session's open index and model
+        "PRECEDENT_ENGINE": Engine(configured, searcher=searcher),
         "CONVERSATIONS": str(tmp_path / "conversations.sqlite"),
     })
-    engine = application.extensions["precedent.engine"]
-    engine._searcher = searcher  # share the session's open index and model
-    return application
 
 
 @pytest.fixture
@@ -79,8 +77,8 @@ def letters_dir(tmp_path) -> Path:
 def seed_searcher(tmp_path_factory, encoder):
     """A searcher over an index of the five real seeds alone."""
     from indexer import settings
-    from indexer.build import build
-    from indexer.search import Searcher
+    from indexer.ingest.build import build
+    from indexer.search.searcher import Searcher
 
     directory = tmp_path_factory.mktemp("seed-index")
     build(SEEDS, settings.load(index=str(directory)), encoder=encoder)
@@ -93,8 +91,8 @@ def real_searcher(tmp_path_factory, encoder):
     if not (REAL / "text").is_dir():
         pytest.skip(f"no real letters at {REAL}")
     from indexer import settings
-    from indexer.build import build
-    from indexer.search import Searcher
+    from indexer.ingest.build import build
+    from indexer.search.searcher import Searcher
 
     directory = tmp_path_factory.mktemp("real-index")
     report = build([REAL / "text"], settings.load(index=str(directory)), encoder=encoder)

@@ -1,14 +1,12 @@
-"""Plain data for each page and its JSON twin, built in one place."""
+"""Plain data for each page and its JSON twin, built in one place from the engine's answers."""
 
 from __future__ import annotations
 
 from flask import current_app
 
-from indexer.followup import Turn, refine
-from indexer.highlight import merge_spans, render, term_spans
-from indexer.keyword import stems
-from indexer.query import EXTRA_KEYS, FILTER_KEYS, QueryError
-from indexer.search import MAX_PASTED_CHARS, MODES
+from indexer.errors import QueryError
+from indexer.search.query import check_k, check_mode
+from indexer.search.similar import MAX_PASTED_CHARS
 
 from . import conversations
 from .engine import get_engine
@@ -16,36 +14,13 @@ from .errors import BadRequest
 
 RESERVED = {"q", "mode", "k", "conversation_id", "message"}
 DEFAULT_K = 10
+read_mode = check_mode
+read_k = check_k
 
 
 def read_filters(args) -> dict[str, str]:
-    """Take filter parameters from a request; an unknown key is a 400."""
-    filters = {}
-    for key in args:
-        if key in RESERVED or not args.get(key):
-            continue
-        if key not in FILTER_KEYS and key not in EXTRA_KEYS:
-            raise BadRequest(f"unknown filter {key!r}: use one of {', '.join(FILTER_KEYS)}")
-        filters[key] = args.get(key)
-    return filters
-
-
-def read_mode(value: str | None) -> str:
-    mode = (value or "hybrid").strip().lower()
-    mode = {"meaning": "semantic"}.get(mode, mode)
-    if mode not in MODES:
-        raise BadRequest(f"unknown mode {value!r}: use hybrid, keyword or semantic")
-    return mode
-
-
-def read_k(value) -> int:
-    try:
-        k = int(value) if value not in (None, "") else DEFAULT_K
-    except (TypeError, ValueError):
-        raise BadRequest(f"k must be a number, not {value!r}") from None
-    if not 1 <= k <= 100:
-        raise BadRequest("k must be between 1 and 100")
-    return k
+    """Take filter parameters from a request (the engine validates them)."""
+    return {key: args.get(key) for key in args if key not in RESERVED and args.get(key)}
 
 
 def summary_line(answer: dict) -> str:
@@ -66,85 +41,56 @@ def summary_line(answer: dict) -> str:
     return " · ".join(parts)
 
 
-def search_answer(query: str | None, mode: str, k: int, filters: dict, ignore=()) -> dict:
-    if query is None or not query.strip():
-        raise BadRequest("empty query: type what you are looking for")
-    response = get_engine().run("search", query, mode=mode, k=k, filters=filters, ignore=ignore)
-    answer = response.to_dict()
+def search_answer(query: str | None, mode: str, k: int, filters: dict) -> dict:
+    return _answer(get_engine().search(query, mode=mode, k=k, filters=filters).to_dict(), filters)
+
+
+def _answer(answer: dict, explicit: dict) -> dict:
     answer["summary"] = summary_line(answer)
-    answer["chips"] = _chips(answer["understood"]["filters"], filters)
+    answer["chips"] = [{"key": key, "value": value, "explicit": key in explicit,
+                        "label": "partial authorization" if key == "partial" else
+                        f"{'not ' if key.endswith('_not') else ''}{value}"}
+                       for key, value in answer["understood"]["filters"].items()]
     return answer
-
-
-def _chips(understood: dict, explicit: dict) -> list[dict]:
-    return [{"key": key, "value": value, "explicit": key in explicit,
-             "label": "partial authorization" if key == "partial" else
-             f"{'not ' if key.endswith('_not') else ''}{value}"}
-            for key, value in understood.items()]
 
 
 def chat_answer(conversation_id: str | None, message: str | None, mode: str | None = None,
                 set_filter: dict | None = None, drop: str | None = None) -> dict:
     """Run one conversation turn: a new question or a refinement of the previous one."""
-    if message is None or not str(message).strip():
-        if not (set_filter or drop):
-            raise BadRequest("empty message: type a question")
     if conversation_id:
         if not conversations.exists(conversation_id):
             raise BadRequest(f"no conversation {conversation_id!r}", 404)
         history = conversations.turns(conversation_id)
     else:
-        conversation_id, history = conversations.create(), []
+        history = []
     previous = history[-1][1] if history else None
-    if set_filter or drop:
-        if previous is None:
-            raise BadRequest("ask a question before refining it")
-        turn = Turn(previous.query, dict(previous.filters), list(previous.ignore),
-                    mode or previous.mode)
-        turn.filters.update(set_filter or {})
-        if drop:
-            turn.filters.pop(drop, None)
-            turn.ignore.append(drop)
-        message = message or _describe(set_filter, drop)
-    else:
-        turn = refine(previous, str(message)[:2000], mode)
-    answer = search_answer(turn.query, turn.mode, DEFAULT_K, turn.filters, turn.ignore)
-    number = conversations.add_turn(conversation_id, str(message), turn)
-    return {**answer, "conversation_id": conversation_id, "turn": number,
-            "message_text": str(message)}
-
-
-def _describe(set_filter: dict | None, drop: str | None) -> str:
-    if drop:
-        return f"without the {drop.replace('_', ' ')} filter"
-    return "only " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in set_filter.items())
+    turn, message, response = get_engine().chat(previous, message, mode, set_filter, drop)
+    conversation_id = conversation_id or conversations.create()
+    number = conversations.add_turn(conversation_id, message, turn)
+    return {**_answer(response.to_dict(), turn.filters), "conversation_id": conversation_id,
+            "turn": number, "message_text": message}
 
 
 def conversation_answers(conversation_id: str) -> list[dict]:
     """Replay a stored conversation (searches are fast, and the index may have grown)."""
     if not conversations.exists(conversation_id):
         raise BadRequest(f"no conversation {conversation_id!r}", 404)
-    answers = []
-    for number, (message, turn) in enumerate(conversations.turns(conversation_id), start=1):
-        answer = search_answer(turn.query, turn.mode, DEFAULT_K, turn.filters, turn.ignore)
-        answers.append({**answer, "conversation_id": conversation_id, "turn": number,
-                        "message_text": message})
-    return answers
+    engine = get_engine()
+    return [{**_answer(engine.replay(turn).to_dict(), turn.filters), "conversation_id": conversation_id,
+             "turn": number, "message_text": message}
+            for number, (message, turn) in enumerate(conversations.turns(conversation_id), start=1)]
 
 
 def determination_answer(doc_id: str, query: str | None = None, similar_cases: bool = True) -> dict:
     """The determination, its sections highlighted for the query, and its closest cases."""
     engine = get_engine()
-    determination = engine.run("determination", doc_id)
+    determination = engine.determination(doc_id)
     data = determination.to_dict()
-    terms = stems(query) if query else set()
-    data["sections_html"] = {
-        s.id: render(s.text, merge_spans(s.text, term_spans(s.text, terms))) for s in
-        determination.sections}
+    data["sections_html"] = engine.marked_sections(determination, query)
     data["similar"] = []
     if similar_cases:
         try:
-            data["similar"] = engine.run("similar", doc_id=doc_id, k=5).to_dict()["results"]
+            data["similar"] = engine.similar(doc_id=doc_id, k=5).to_dict()["results"]
         except QueryError:  # a letter with no indexed text has nothing to compare
             pass
     return data
@@ -154,12 +100,10 @@ def similar_answer(doc_id: str | None = None, text: str | None = None, k: int = 
                    filters: dict | None = None) -> dict:
     if text is not None and len(text) > MAX_PASTED_CHARS:
         raise BadRequest(f"pasted text is over {MAX_PASTED_CHARS} characters")
-    response = get_engine().run("similar", doc_id=doc_id, text=text, k=k, filters=filters or {})
-    answer = response.to_dict()
+    answer = get_engine().similar(doc_id=doc_id, text=text, k=k, filters=filters or {}).to_dict()
     answer["summary"] = summary_line(answer)
     return {"doc_id": doc_id, **answer}
 
 
 def health() -> dict:
-    counts = get_engine().run("counts")
-    return {"status": "ok", **counts, "index": str(current_app.config["PRECEDENT"]["index"])}
+    return {"status": "ok", **get_engine().counts(), "index": str(current_app.config["PRECEDENT"].index)}

@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 from flask import Flask, current_app, g
 
-from indexer.followup import Turn
+from indexer.search.followup import Turn
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, created TEXT DEFAULT CURRENT_TIMESTAMP);

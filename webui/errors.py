@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.query import QueryError
-from indexer.search import NotFound
-from indexer.store import IndexUnavailable
+from indexer.errors import IndexUnavailable, NotFound, QueryError
 
 
 class BadRequest(Exception):

@@ -15,15 +15,17 @@ import pytest
 
 from evaluation import synthetic
 from indexer import settings
-from indexer.build import build
-from indexer.search import Searcher
-from indexer.store import IndexDir, IndexUnavailable, Manifest
-from tests.conftest import ROOT, SEEDS
+from indexer.errors import IndexUnavailable
+from indexer.ingest.build import build
+from indexer.search.searcher import Searcher
+from indexer.settings import Settings
+from indexer.store import IndexDir, Manifest
+from tests.paths import ROOT, SEEDS
 from tests.pdfs import minimal_pdf
 
 
-def config(index: Path) -> dict:
-    return settings.load(index=str(index))
+def config(index: Path, **overrides) -> Settings:
+    return settings.load(index=str(index), **overrides)
 
 
 def test_incremental_rebuild_skips_unchanged_replaces_changed_and_prunes(tmp_path, letters_dir,
@@ -58,8 +60,7 @@ def test_bad_files_fail_with_a_reason_and_everything_else_is_indexed(tmp_path, l
     (letters_dir / "huge.txt").write_text("word " * 4000)
     (letters_dir / ".hidden.txt").write_text(SEEDS[0].read_text())
     (letters_dir / "notes.md").write_text("not a letter")
-    conf = config(tmp_path / "index")
-    conf["max_file_mb"] = 0.015  # 15 KB: the seeds fit, huge.txt (20 KB) does not
+    conf = config(tmp_path / "index", max_file_mb=0.015)  # 15 KB: the seeds fit, huge.txt (20 KB) not
     report = build([letters_dir], conf, encoder=encoder)
     reasons = {Path(f.path).name: f.error for f in report.failed}
     assert set(reasons) == {"empty.txt", "junk.txt", "random.pdf", "truncated.pdf",
@@ -97,12 +98,12 @@ def test_index_refuses_other_model_or_schema(tmp_path, letters_dir, encoder):
     index = tmp_path / "index"
     build([letters_dir], config(index), encoder=encoder)
     with pytest.raises(IndexUnavailable, match="model"):
-        Searcher({**config(index), "model": "some-other-model"}, encoder=encoder)
+        Searcher(config(index, model="some-other-model"), encoder=encoder)
     generation = IndexDir(index).current()
     manifest = json.loads((generation / "manifest.json").read_text())
     (generation / "manifest.json").write_text(json.dumps({**manifest, "schema_version": 0}))
     with pytest.raises(IndexUnavailable, match="schema"):
-        Manifest.load(generation).check(manifest["model"], 150, 1)
+        Manifest.load(generation).check(config(index))
 
 
 def test_a_build_killed_midway_leaves_the_previous_index_whole(tmp_path, letters_dir, encoder):

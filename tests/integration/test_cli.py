@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.paths import ROOT, SEEDS
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 

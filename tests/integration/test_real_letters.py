@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.parse import parse_text
-from indexer.read import read_letter
+from indexer.ingest.parse import parse_text
+from indexer.ingest.read import read_letter
 
 REAL = Path(__file__).parents[2].parent / "shared" / "real"
 TRUTH = REAL / "truth-dev.jsonl"

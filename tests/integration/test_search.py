@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from indexer.query import QueryError
+from indexer.search.query import QueryError
 
 FUNCTIONAL = "PT denied for lack of functional improvement"
 

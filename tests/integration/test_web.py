@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import SEEDS
+from tests.paths import SEEDS
 
 SEED = SEEDS[0].stem
 
@@ -162,7 +162,7 @@ def test_conversation_survives_a_new_app(app, client, corpus_index, searcher):
     from webui import create_app
 
     data = client.post("/api/chat", json={"message": "Ambien long term"}).get_json()
+    # a new app over the same index (the shared engine keeps the model loaded once)
     again = create_app({**app.config, "TESTING": True})
-    again.extensions["precedent.engine"]._searcher = searcher
     page = again.test_client().get(f"/c/{data['conversation_id']}")
     assert page.status_code == 200 and b"Ambien long term" in page.data

@@ -2,8 +2,8 @@ import re
 
 import pytest
 
-from indexer import clean, layouts
-from tests.conftest import SEEDS
+from indexer.ingest import clean, layouts
+from tests.paths import SEEDS
 
 
 def blocks(raw):
@@ -96,5 +96,5 @@ def test_single_spaced_page_join_joins_unless_the_paragraph_had_ended():
 
 def test_a_stray_line_of_spaces_does_not_make_text_space_marked():
     lines = ["Some prose line that is long enough to set the width of the page here."] * 30
-    assert not clean._is_space_marked([*lines, " ", *lines, " "])
-    assert clean._is_space_marked([*lines[:5], " ", *lines[:5], " ", "", "", "", *lines[:3]])
+    assert not clean.is_space_marked([*lines, " ", *lines, " "])
+    assert clean.is_space_marked([*lines[:5], " ", *lines[:5], " ", "", "", "", *lines[:3]])

@@ -3,7 +3,7 @@
 import pytest
 
 from indexer.settings import SETTINGS, load
-from tests.conftest import ROOT
+from tests.paths import ROOT
 
 README = (ROOT / "README.md").read_text()
 
@@ -20,5 +20,5 @@ def test_readme_starts_with_the_two_setup_commands():
 
 def test_environment_overrides_defaults(monkeypatch):
     monkeypatch.setenv("PRECEDENT_SEMANTIC_WEIGHT", "0.25")
-    assert load()["semantic_weight"] == 0.25
-    assert load(semantic_weight=0.5)["semantic_weight"] == 0.5
+    assert load().semantic_weight == 0.25
+    assert load(semantic_weight=0.5).semantic_weight == 0.5

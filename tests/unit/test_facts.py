@@ -1,6 +1,6 @@
 import pytest
 
-from indexer import facts
+from indexer.ingest import facts
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -3,7 +3,7 @@
 import pytest
 
 from indexer.determination import Determination, Issue, Partial, Patient, Reviewer
-from indexer.filters import MISMATCH, SIBLING, agreement, issue_passes, letter_passes
+from indexer.search.filters import MISMATCH, SIBLING, agreement, issue_passes, letter_passes
 
 NOT_TRIED = "conservative or first-line care not tried"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from indexer import fusion
+from indexer.search import fusion
 
 
 @pytest.mark.parametrize("keyword, semantic, weight, expected_order", [

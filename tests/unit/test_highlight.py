@@ -1,7 +1,7 @@
 import numpy as np
 
-from indexer.highlight import excerpt, merge_spans, render
-from indexer.keyword import stems
+from indexer.search.highlight import excerpt, merge_spans, render
+from indexer.search.terms import stems
 
 TEXT = ("Physical therapy resulted in increased pain. There was no documentation indicating "
         "objective functional improvement with prior physical therapy. The request is dated May "

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from indexer import vocabulary
-from indexer.parse import FORMAT_NOTICE, FORMAT_PROFESSIONAL_REVIEW, parse_text
-from indexer.read import read_letter
+from indexer.ingest.parse import FORMAT_NOTICE, FORMAT_PROFESSIONAL_REVIEW, parse_text
+from indexer.ingest.read import read_letter
 
 HERE = Path(__file__).resolve().parents[1] / "fixtures" / "outside"
 TRUTH = json.loads((HERE / "truth.json").read_text())

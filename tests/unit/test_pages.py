@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.pages import looks_like_furniture, strip_running_lines, strip_running_text
+from indexer.ingest.pages import looks_like_furniture, strip_running_lines, strip_running_text
 
 BODY = [
     "The injured worker is a 48 year old male who sustained an industrial injury on 10-13-16.\n"

@@ -1,8 +1,9 @@
 import pytest
 
 from evaluation import synthetic
-from indexer.parse import decision_from_text, parse_text
-from tests.conftest import SEEDS
+from indexer.ingest.decisions import decision_from_text
+from indexer.ingest.parse import parse_text
+from tests.paths import SEEDS
 
 # What a careful reader sees in each real seed letter.
 SEED_FACTS = {

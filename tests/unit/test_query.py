@@ -1,7 +1,7 @@
 import pytest
 
-from indexer.followup import Turn, is_follow_up, refine
-from indexer.query import QueryError, check_filters, understand
+from indexer.search.followup import Turn, is_follow_up, refine
+from indexer.search.query import QueryError, check_filters, understand
 
 
 def test_reads_a_reviewer_question():

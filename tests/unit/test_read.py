@@ -7,8 +7,8 @@ import io
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from indexer import read as read_module
-from indexer.read import ReadError, read_letter
+from indexer.ingest import read as read_module
+from indexer.ingest.read import ReadError, read_letter
 from tests.pdfs import typeset_pdf
 
 BODIES = [

@@ -6,9 +6,10 @@ space between paragraphs, pages joined by four line breaks (which can fall mid-s
 
 import pytest
 
-from indexer import facts
 from indexer.determination import Partial
-from indexer.parse import FORMAT_NOTICE, decision_from_text, parse_text
+from indexer.ingest import facts
+from indexer.ingest.decisions import decision_from_text
+from indexer.ingest.parse import FORMAT_NOTICE, parse_text
 
 HEADER = """Case Number: CM17-0044123
 Date Assigned: 02/14/2017 Date of Injury:  09/30/2016

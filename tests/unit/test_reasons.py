@@ -219,8 +219,8 @@ REAL = Path(__file__).resolve().parents[3] / "shared" / "real" / "text"
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="the real letters live beside the repository")
 def test_most_real_items_get_a_reason():
-    from indexer.parse import parse_text
-    from indexer.read import read_letter
+    from indexer.ingest.parse import parse_text
+    from indexer.ingest.read import read_letter
 
     items = []
     for path in sorted(REAL.glob("r*.txt"))[:40]:

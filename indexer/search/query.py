@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import keyword, reasons, vocabulary
+from .. import reasons, vocabulary
+from ..errors import QueryError
+from .terms import is_plain, stems, terms
 
 FILTER_KEYS = ("decision", "treatment", "body_part", "guideline", "specialty",
                "injury_year_from", "injury_year_to", "reason", "decided_year_from", "decided_year_to")
@@ -20,6 +22,9 @@ YEAR_KEYS = ("injury_year_from", "injury_year_to", "decided_year_from", "decided
 EXTRA_KEYS = ("guideline_not",)
 ISSUE_KEYS = ("decision", "treatment", "body_part", "guideline", "guideline_not", "reason", "partial")
 MAX_QUERY_CHARS = 1000
+MODES = ("hybrid", "keyword", "semantic")
+MODE_ALIASES = {"meaning": "semantic"}
+DEFAULT_K, MOST_K = 10, 100
 # "therapy after a shoulder operation": letters list what follows an operation as associated surgical
 # services, written "postoperative".
 AFTER_SURGERY = re.compile(r"(?i)\bpost[-\s]?op(?:erative(?:ly)?)?\b|\bafter\s+(?:the\s+|a\s+|an\s+|his\s+|"
@@ -38,10 +43,6 @@ CHAT_WORDS = re.compile(
     r"lack|lacking|absence|absent|without|insufficient|missing|no|not)\b")
 
 
-class QueryError(ValueError):
-    """A query or filter that cannot be searched; the message is one plain line."""
-
-
 @dataclass
 class Query:
     raw: str
@@ -57,22 +58,42 @@ class Query:
         """Index terms to mark in excerpts, weighted: the user's own words over expansions."""
         weights: dict[str, float] = {}
         for word, boost in self.expansions:
-            for term in keyword.stems(word):
+            for term in stems(word):
                 weights[term] = max(weights.get(term, 0.0), 0.5 * boost)
-        for term in keyword.stems(self.keyword_text):
+        for term in stems(self.keyword_text):
             weights[term] = 1.0
         return weights
 
     def bigrams(self) -> list[tuple[str, str]]:
         """Consecutive word pairs of the user's words ("functional improvement")."""
-        if not _is_plain(self.keyword_text):
+        if not is_plain(self.keyword_text):
             return []
-        terms = [t.text for t in keyword.ANALYZER(self.keyword_text)]
-        return list(zip(terms, terms[1:], strict=False))
+        words = terms(self.keyword_text)
+        return list(zip(words, words[1:], strict=False))
 
     def all_filters(self) -> dict:
         """The reading reported to the user: hard filters over soft ones."""
         return {**self.understood, **self.filters}
+
+
+def check_mode(value: str | None) -> str:
+    """Read a search mode (hybrid when none is given); raise QueryError on an unknown one."""
+    mode = (value or "hybrid").strip().lower()
+    mode = MODE_ALIASES.get(mode, mode)
+    if mode not in MODES:
+        raise QueryError(f"unknown mode {value!r}: use hybrid, keyword or semantic")
+    return mode
+
+
+def check_k(value, most: int = MOST_K) -> int:
+    """Read how many results to return (DEFAULT_K when none is given)."""
+    try:
+        k = int(value) if value not in (None, "") else DEFAULT_K
+    except (TypeError, ValueError):
+        raise QueryError(f"k must be a number, not {value!r}") from None
+    if not 1 <= k <= most:
+        raise QueryError(f"k must be between 1 and {most}")
+    return k
 
 
 def check_filters(filters: dict[str, str]) -> dict[str, str | int]:
@@ -169,24 +190,19 @@ def understand(raw: str, filters: dict[str, str] | None = None, ignore=()) -> Qu
         expansions.extend((s, 0.5) for s in vocabulary.synonyms_of(wanted[start:end]))
 
     keyword_text = _without_decision_words(text)
-    keyword_text = CHAT_WORDS.sub(" ", keyword_text) if _is_plain(keyword_text) else keyword_text
+    keyword_text = CHAT_WORDS.sub(" ", keyword_text) if is_plain(keyword_text) else keyword_text
     return Query(
         raw=raw, text=text, filters=checked, understood=understood,
         # Quotes and operators ask for exactly those words: no expansion.
-        expansions=_unique(expansions) if _is_plain(text) else [],
+        expansions=_unique(expansions) if is_plain(text) else [],
         semantic_text=re.sub(r"\s+", " ", _spelled_out(wanted)).strip() or text,
         keyword_text=re.sub(r"\s+", " ", keyword_text).strip() or text,
         notes=notes,
     )
 
 
-def _is_plain(text: str) -> bool:
-    """Tell whether text uses no search syntax (quotes or operators)."""
-    return '"' not in text and not re.search(r"\b(?:AND|OR|NOT)\b", text)
-
-
 def _without_decision_words(text: str) -> str:
-    if not _is_plain(text):
+    if not is_plain(text):
         return text
     kept, cursor = [], 0
     for start, end, _ in vocabulary.decision_mentions(text):

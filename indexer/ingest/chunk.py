@@ -8,32 +8,13 @@ sentence boundaries to fit the embedding model's window with a sentence of overl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from ..determination import OTHER, RATIONALE, SUMMARY, Chunk, Determination, Issue
+from ..sentences import windows
 from . import layouts
-from .determination import Determination, Issue
-from .parse import sentences
 
-RATIONALE, SUMMARY, OTHER = "rationale", "summary", "other"
 NOT_RETRIEVED = {"how-made", "decisions", "reviewer-qualifications", "header",
                  "medical-professional-review", "attestation"}
-
-
-@dataclass
-class Chunk:
-    chunk_id: str
-    doc_id: str
-    section_id: str
-    section_title: str
-    kind: str
-    issue_index: int | None
-    text: str
-
-    def embedding_text(self, determination: Determination) -> str:
-        """Return the text to embed: the chunk, led by its disputed item for context."""
-        if self.issue_index is not None:
-            return f"{determination.issues[self.issue_index].item}. {self.text}"
-        return self.text
 
 
 def chunk_determination(determination: Determination, max_words: int = 150,
@@ -83,24 +64,3 @@ def _without_boilerplate(text: str) -> str:
     for pattern in layouts.BOILERPLATE:
         text = pattern.sub("", text)
     return text.strip()
-
-
-def windows(text: str, max_words: int, overlap: int) -> list[str]:
-    """Split text at sentence boundaries into windows of at most max_words words."""
-    units: list[str] = []
-    for sentence in sentences(text.replace("\n\n", " ")):
-        words = sentence.split()
-        for start in range(0, len(words), max_words):  # a run-on "sentence" is cut by words
-            units.append(" ".join(words[start:start + max_words]))
-    result: list[str] = []
-    current: list[str] = []
-    for unit in units:
-        if current and sum(len(u.split()) for u in current) + len(unit.split()) > max_words:
-            result.append(" ".join(current))
-            current = current[-overlap:] if overlap else []
-            while current and sum(len(u.split()) for u in current) + len(unit.split()) > max_words:
-                current.pop(0)
-        current.append(unit)
-    if current and (not result or " ".join(current) not in result[-1]):
-        result.append(" ".join(current))
-    return [w for w in result if w.strip()]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ..determination import Patient, Reviewer
 from . import layouts
-from .determination import Patient, Reviewer
 
 MONTHS = {
     name: number

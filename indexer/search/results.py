@@ -7,10 +7,6 @@ from dataclasses import dataclass, field
 from .highlight import Excerpt
 
 
-class NotFound(LookupError):
-    """An unknown determination id."""
-
-
 @dataclass
 class Result:
     doc_id: str
@@ -51,13 +47,3 @@ class SearchResponse:
         data = dict(self.__dict__)
         data["results"] = [r.to_dict() for r in self.results]
         return data
-
-
-@dataclass
-class Ranked:
-    """A determination's place in a ranking before its excerpts are drawn."""
-
-    doc_id: str
-    score: float
-    rows: list[int]
-    issue_index: int | None

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from . import reasons, vocabulary
+from .. import reasons, vocabulary
+from ..errors import QueryError
 
 _FOLLOW_UP = re.compile(
     r"(?i)^\s*(?:and|but|now|only|just|what\s+about|how\s+about|same\s+(?:for|with)|show\s+only|"
@@ -110,3 +111,22 @@ def _swap_treatment(query: str, new_words: str) -> str:
         return f"{query} {new_words}"
     start, end, _ = mentions[0]
     return f"{query[:start]}{new_words}{query[end:]}"
+
+
+def adjust(previous: Turn | None, set_filter: dict | None, drop: str | None, mode: str | None) -> Turn:
+    """Return the previous turn with one filter set or dropped (a chip clicked in the page)."""
+    if previous is None:
+        raise QueryError("ask a question before refining it")
+    turn = Turn(previous.query, dict(previous.filters), list(previous.ignore), mode or previous.mode)
+    turn.filters.update(set_filter or {})
+    if drop:
+        turn.filters.pop(drop, None)
+        turn.ignore.append(drop)
+    return turn
+
+
+def describe(set_filter: dict | None, drop: str | None) -> str:
+    """Say in words what a clicked chip asked for."""
+    if drop:
+        return f"without the {drop.replace('_', ' ')} filter"
+    return "only " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in (set_filter or {}).items())

@@ -61,7 +61,7 @@ def _is_doubled(lines: list[str]) -> bool:
     return followed_by_blank >= 0.6 * len(filled)
 
 
-def _is_space_marked(lines: list[str]) -> bool:
+def is_space_marked(lines: list[str]) -> bool:
     """Tell whether paragraphs end in a line of spaces and empty lines only join pages."""
     shape = "".join("E" if not line else "s" if not line.strip() else "x" for line in lines)
     runs = re.findall(r"E+", shape.rstrip("E"))  # trailing empties are the file's final newline
@@ -126,7 +126,7 @@ def blocks(
     """
     lines = normalize(raw).split("\n")
     doubled = _is_doubled(lines)
-    spaced = not doubled and _is_space_marked(lines)
+    spaced = not doubled and is_space_marked(lines)
     widths = sorted(len(line.rstrip()) for line in lines if line.strip())
     full_width = widths[int(len(widths) * 0.8)] if widths else 80
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .keyword import ANALYZER
-from .parse import sentence_spans
+from ..sentences import sentence_spans
+from .terms import ANALYZER, stems
 
 MIN_WORDS, MAX_WORDS = 40, 80
 
@@ -136,3 +136,9 @@ def excerpt(text: str, terms: dict[str, float], section: str, section_id: str,
     chosen, marks, found_by = passage(text, terms, sentence_similarity)
     css = "semantic" if found_by == "semantic" else None
     return Excerpt(section, section_id, chosen, render(chosen, marks, css), chunk_id, found_by)
+
+
+def mark_words(text: str, query: str | None) -> str:
+    """Escape a whole text and mark the query's words in it (a determination's page)."""
+    terms = stems(query) if query else set()
+    return render(text, merge_spans(text, term_spans(text, terms)))

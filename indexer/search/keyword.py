@@ -1,5 +1,8 @@
 """The Whoosh keyword index: BM25F over stemmed chunk fields, weighted by what a chunk is.
 
+Everything Whoosh lives here: the schema, writing, turning a Query into Whoosh queries, and
+scoring chunks by position.
+
 A chunk's text goes into the field named after its kind, so the field boosts rank a disputed
 item's rationale above the clinical summary above everything else. The disputed item's own
 words and its guideline citations get fields of their own.
@@ -13,14 +16,15 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import qparser, query, scoring
-from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, TEXT, Schema
 
-from .chunk import OTHER, RATIONALE, SUMMARY, Chunk
-from .determination import Determination, Issue
+from ..determination import OTHER, RATIONALE, SUMMARY, Chunk, Determination, Issue
+from .base import Scores
+from .query import Query
+from .terms import ANALYZER, is_plain, stems
 
-# Decimal numbers stand alone, so a citation written "9792.20f" is found by "9792.20".
-ANALYZER = StemmingAnalyzer(expression=r"\d+(?:\.\d+)+|\w+(?:\.?\w+)*")
+CACHE_SIZE = 128
+COMMON_SHARE = 0.3  # a word in more than this share of chunks is dropped from free text
 TEXT_FIELDS = {RATIONALE: "rationale", SUMMARY: "summary", OTHER: "body"}
 FIELD_BOOSTS = {"rationale": 2.0, "item": 1.5, "summary": 1.2, "citation": 0.6, "body": 0.5}
 # Free text searches the chunk's own text; the disputed item's words (repeated on every chunk of
@@ -33,13 +37,13 @@ def schema() -> Schema:
     return Schema(chunk_id=ID(stored=True, unique=True), doc_id=ID(stored=True), **text)
 
 
-def create(directory: Path) -> None:
+def _create(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     whoosh_index.create_in(str(directory), schema())
 
 
-def write(directory: Path, removed_doc_ids: list[str],
-          added: list[tuple[Determination, list[Chunk]]]) -> None:
+def _write(directory: Path, removed_doc_ids: list[str],
+           added: list[tuple[Determination, list[Chunk]]]) -> None:
     """Delete the chunks of removed determinations and add new ones, in one commit."""
     ix = whoosh_index.open_dir(str(directory))
     writer = ix.writer(limitmb=256)
@@ -128,21 +132,40 @@ def bigram_query(pairs: list[tuple[str, str]], boost: float = 1.0) -> query.Quer
     return query.Or(alternatives) if alternatives else query.NullQuery
 
 
-def stems(text: str) -> set[str]:
-    """Return the index terms of text, as highlighting compares them."""
-    return {t.text for t in ANALYZER(text)}
+class WhooshKeywordIndex:
+    """An open Whoosh index whose documents are mapped to chunk positions."""
 
+    create = staticmethod(_create)
+    write = staticmethod(_write)
 
-class KeywordIndex:
-    """An open Whoosh index whose documents are mapped to chunk rows."""
-
-    def __init__(self, directory: Path, row_of_chunk: dict[str, int]):
+    def __init__(self, directory: Path, position_of_chunk: dict[str, int]):
         self.ix = whoosh_index.open_dir(str(directory))
         self.searcher = self.ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
         count = self.searcher.doc_count_all()
-        self.row_of_docnum = np.full(count, -1, dtype=np.int64)
+        self.position_of_docnum = np.full(count, -1, dtype=np.int64)
         for docnum, fields in self.searcher.reader().iter_docs():
-            self.row_of_docnum[docnum] = row_of_chunk.get(fields["chunk_id"], -1)
+            self.position_of_docnum[docnum] = position_of_chunk.get(fields["chunk_id"], -1)
+        self._cache: dict[tuple, Scores] = {}
+
+    def search(self, q: Query, mask: np.ndarray | None) -> Scores:
+        """BM25F scores of every matching chunk; repeated questions come from a small cache
+        (a conversation replays its turns, refinements repeat the previous question)."""
+        key = (q.keyword_text, tuple(q.expansions), tuple(sorted(q.filters.items())))
+        if key not in self._cache:
+            self._cache[key] = self._scores(self.whoosh_query(q), mask)
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
+        return self._cache[key]
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
+    def whoosh_query(self, q: Query) -> query.Query:
+        """The user's words (common ones dropped), the expansions, and near-phrases of the words."""
+        parsed = parse(self.without_common_words(q.keyword_text))
+        extra = [phrase_query(word, boost) for word, boost in q.expansions]
+        extra.append(bigram_query(q.bigrams()))
+        return query.Or([parsed, *[e for e in extra if e is not query.NullQuery]])
 
     def share(self, term: str) -> float:
         """The share of chunks whose main fields hold an index term."""
@@ -150,33 +173,33 @@ class KeywordIndex:
         count = self.searcher.doc_count_all() or 1
         return max(self.searcher.doc_frequency(field, term) for field in EXPANSION_FIELDS) / count
 
-    def without_common_words(self, text: str, ceiling: float = 0.3) -> str:
-        """Drop words found in more than ceiling of all chunks ("pain", "patient"), as a
+    def without_common_words(self, text: str) -> str:
+        """Drop words found in more than COMMON_SHARE of all chunks ("pain", "patient"), as a
         common-terms query does: they barely move BM25 but make it score most of the index.
         Text with search syntax, or made only of common words, is kept whole."""
-        if '"' in text or re.search(r"\b(?:AND|OR|NOT)\b", text):
+        if not is_plain(text):
             return text
         words = text.split()
-        kept = [w for w in words if not (stems(w) and all(self.share(t) > ceiling
+        kept = [w for w in words if not (stems(w) and all(self.share(t) > COMMON_SHARE
                                                           for t in stems(w)))]
         return " ".join(kept) if kept else text
 
-    def search(self, parsed: query.Query, allowed_rows: np.ndarray | None) -> dict[int, float]:
-        """Score every matching chunk; allowed_rows (a boolean mask) filters before ranking."""
+    def _scores(self, parsed: query.Query, mask: np.ndarray | None) -> Scores:
+        """Score every matching chunk; mask (a boolean array over positions) filters before ranking."""
         allow = None
-        if allowed_rows is not None:
-            valid = self.row_of_docnum >= 0
-            keep = np.zeros(len(self.row_of_docnum), dtype=bool)
-            keep[valid] = allowed_rows[self.row_of_docnum[valid]]
+        if mask is not None:
+            valid = self.position_of_docnum >= 0
+            keep = np.zeros(len(self.position_of_docnum), dtype=bool)
+            keep[valid] = mask[self.position_of_docnum[valid]]
             allow = set(np.nonzero(keep)[0].tolist())
             if not allow:
                 return {}
         results = self.searcher.search(parsed, limit=None, filter=allow, terms=False)
-        scores: dict[int, float] = {}
+        scores: Scores = {}
         for hit in results:
-            row = int(self.row_of_docnum[hit.docnum])
-            if row >= 0:
-                scores[row] = float(hit.score)
+            position = int(self.position_of_docnum[hit.docnum])
+            if position >= 0:
+                scores[position] = float(hit.score)
         return scores
 
     def close(self) -> None:

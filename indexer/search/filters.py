@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import vocabulary
-from .determination import Determination, Issue
+from .. import vocabulary
+from ..determination import Determination, Issue
+from .collection import Collection
 from .query import ISSUE_KEYS
 
 # How much an item that contradicts the query's own words is pushed down, per attribute
@@ -21,14 +22,14 @@ SIBLING = 0.6  # another treatment of the same group (an H2 blocker for a PPI) i
 UNKNOWN = 0.85
 
 
-def allowed(determinations: dict[str, Determination], chunks: list[dict], filters: dict
+def allowed(collection: Collection, filters: dict
             ) -> tuple[np.ndarray | None, dict[str, set[int]] | None]:
-    """Return a chunk-row mask and, per determination, the disputed items that pass."""
+    """Return a mask over chunk positions and, per determination, the disputed items that pass."""
     if not filters:
         return None, None
     issue_level = any(key in filters for key in ISSUE_KEYS)
     allowed: dict[str, set[int]] = {}
-    for doc_id, determination in determinations.items():
+    for doc_id, determination in collection.determinations.items():
         if not letter_passes(determination, filters):
             continue
         passing = {i for i, issue in enumerate(determination.issues)
@@ -36,13 +37,13 @@ def allowed(determinations: dict[str, Determination], chunks: list[dict], filter
         if issue_level and not passing:
             continue
         allowed[doc_id] = passing if issue_level else set(range(len(determination.issues)))
-    mask = np.zeros(len(chunks), dtype=bool)
-    for row, chunk in enumerate(chunks):
-        issues = allowed.get(chunk["doc_id"])
+    mask = np.zeros(len(collection.chunks), dtype=bool)
+    for chunk in collection.chunks:
+        issues = allowed.get(chunk.doc_id)
         if issues is None:
             continue
-        index = chunk["issue_index"]
-        mask[row] = index is None or not issue_level or index in issues
+        index = chunk.issue_index
+        mask[chunk.position] = index is None or not issue_level or index in issues
     return mask, allowed
 
 

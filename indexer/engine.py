@@ -1,0 +1,101 @@
+"""The one typed way in: search, similar cases, a determination and a conversation turn.
+
+The web views and the CLI call these methods and only translate their arguments and answers.
+One Engine per process opens the index on first use, reopens it when a build publishes a new
+generation, and serialises queries (the Whoosh and SQLite handles are shared).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from .determination import Determination
+from .encoder import Encoder
+from .errors import NotFound, QueryError
+from .search.followup import Turn, adjust, describe, refine
+from .search.highlight import mark_words
+from .search.results import SearchResponse
+from .search.searcher import Searcher
+from .settings import Settings
+from .store import IndexDir, Store, open_generation
+
+MAX_MESSAGE_CHARS = 2000
+
+
+class Engine:
+    """Open the index once and answer through typed methods; a lock serialises queries."""
+
+    def __init__(self, settings: Settings, encoder: Encoder | None = None,
+                 searcher: Searcher | None = None):
+        self.settings = settings
+        self.lock = threading.RLock()
+        self._encoder = encoder
+        self._searcher = searcher
+
+    def searcher(self) -> Searcher:
+        """The open index, reopened when a build has published a newer generation."""
+        with self.lock:
+            live = IndexDir(self.settings.index).require()
+            if self._searcher is None or self._searcher.generation != live:
+                encoder = self._searcher.loaded_encoder if self._searcher else self._encoder
+                self._searcher = Searcher(self.settings, encoder=encoder)
+            return self._searcher
+
+    def warm(self) -> None:
+        """Open the index and load the model before the first question."""
+        self.searcher().encoder.query("warm up")
+
+    def search(self, query: str, mode: str = "hybrid", k: int = 10, filters: dict | None = None,
+               ignore=()) -> SearchResponse:
+        with self.lock:
+            return self.searcher().search(query, mode=mode, k=k, filters=filters, ignore=ignore)
+
+    def similar(self, doc_id: str | None = None, text: str | None = None, k: int = 10,
+                filters: dict | None = None) -> SearchResponse:
+        if (doc_id is None) == (text is None):
+            raise QueryError("give a determination id or a text, not both or neither")
+        with self.lock:
+            return self.searcher().similar(doc_id=doc_id, text=text, k=k, filters=filters)
+
+    def determination(self, doc_id: str) -> Determination:
+        """One determination; read straight from the store when no search has opened the index."""
+        with self.lock:
+            if self._searcher is not None:
+                return self.searcher().determination(doc_id)
+        generation, _ = open_generation(self.settings, check=False)
+        store = Store(generation / "store.sqlite", readonly=True)
+        try:
+            found = store.determination(doc_id)
+        finally:
+            store.close()
+        if found is None:
+            raise NotFound(f"no determination {doc_id!r} in the index")
+        return found
+
+    def marked_sections(self, determination: Determination, query: str | None) -> dict[str, str]:
+        """Each section's HTML with the query's words marked."""
+        return {s.id: mark_words(s.text, query) for s in determination.sections}
+
+    def chat(self, previous: Turn | None, message: str | None, mode: str | None = None,
+             set_filter: dict | None = None, drop: str | None = None
+             ) -> tuple[Turn, str, SearchResponse]:
+        """Answer one conversation turn: a new question, a follow-up, or a clicked filter chip.
+
+        Returns the turn searched (to store), the message as the conversation shows it, and the answer.
+        """
+        if set_filter or drop:
+            turn = adjust(previous, set_filter, drop, mode)
+            message = message or describe(set_filter, drop)
+        elif message is None or not str(message).strip():
+            raise QueryError("empty message: type a question")
+        else:
+            turn = refine(previous, str(message)[:MAX_MESSAGE_CHARS], mode)
+        return turn, str(message), self.replay(turn)
+
+    def replay(self, turn: Turn) -> SearchResponse:
+        """Search what a stored turn asked for."""
+        return self.search(turn.query, turn.mode, 10, turn.filters, turn.ignore)
+
+    def counts(self) -> dict:
+        with self.lock:
+            return self.searcher().counts()

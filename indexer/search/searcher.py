@@ -1,0 +1,150 @@
+"""The read side: open a generation once, then answer searches and similar-case lookups.
+
+A search reads the question (understand), retrieves chunks from the keyword and semantic
+indexes with the filters applied inside both (retrieve), fuses their scores (fuse), ranks
+determinations by their best chunks and matched items (rank), draws highlighted excerpts for
+the top results (excerpts) and counts facets over every match (facets).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..determination import Determination
+from ..encoder import Encoder
+from ..settings import Settings
+from ..store import Store, open_generation
+from . import fusion, ranking, similar
+from .backends import open_keyword, open_semantic
+from .base import Scores
+from .collection import Collection
+from .excerpts import result_for
+from .facets import Facets
+from .filters import allowed as passing
+from .query import Query, check_filters, check_mode, understand
+from .results import SearchResponse
+from .terms import is_plain, plain_words
+
+
+class Searcher:
+    """An open index: load once per process, then search many times."""
+
+    def __init__(self, settings: Settings, encoder: Encoder | None = None):
+        self.settings = settings
+        self.generation, self.manifest = open_generation(settings)
+        self.collection = Collection(Store(self.generation / "store.sqlite", readonly=True))
+        self.keyword = open_keyword(self.generation, self.collection.chunks)
+        self.semantic = open_semantic(self.generation, self.collection.chunks, settings.sentence_weight)
+        self._encoder = encoder
+        self.facets = Facets(self.collection)
+
+    @property
+    def encoder(self) -> Encoder:
+        """The embedding model, loaded on first use."""
+        if self._encoder is None:
+            self._encoder = Encoder(self.settings.model, self.settings.query_cache)
+        return self._encoder
+
+    @property
+    def loaded_encoder(self) -> Encoder | None:
+        """The embedding model if it is loaded already (a reopened index keeps it)."""
+        return self._encoder
+
+    @property
+    def determinations(self) -> dict[str, Determination]:
+        return self.collection.determinations
+
+    def clear_caches(self) -> None:
+        """Forget cached query embeddings and keyword scores (for honest benchmarks)."""
+        self.keyword.clear_cache()
+        self.encoder.clear_cache()
+
+    def counts(self) -> dict:
+        return self.collection.counts()
+
+    def determination(self, doc_id: str) -> Determination:
+        return self.collection.determination(doc_id)
+
+    def search(self, raw: str, mode: str = "hybrid", k: int = 10, filters: dict | None = None,
+               ignore=()) -> SearchResponse:
+        """Answer a query: ranked determinations with facets, excerpts and a message."""
+        mode = check_mode(mode)
+        q = understand(raw, filters, ignore)
+        response = self._run(q, mode, k)
+        if response.total == 0 and mode != "semantic" and not is_plain(q.keyword_text):
+            # Quotes or operators found nothing: the words alone may.
+            loose = understand(plain_words(raw) or raw, filters, ignore)
+            relaxed = self._run(loose, mode, k)
+            if relaxed.total:
+                relaxed.message = (f"No letter matches {q.keyword_text!r} exactly; showing "
+                                   f"matches for the words {loose.keyword_text!r}.")
+                relaxed.query = q.raw
+                return relaxed
+        if response.total == 0 and q.filters:
+            relaxed = self._run(understand(raw, {}), mode, 0)
+            wanted = ", ".join(f"{key}={value}" for key, value in q.filters.items())
+            response.message = (
+                f"No determination matches {wanted}"
+                + (f"; {relaxed.total} match without that filter." if relaxed.total else ".")
+            )
+        elif response.total == 0:
+            response.message = (f"Nothing matched {q.text!r}: try other words"
+                                + (" or the semantic mode." if mode == "keyword" else "."))
+        if q.notes:
+            response.message = "; ".join([*q.notes, *([response.message] if response.message else [])])
+        return response
+
+    def _run(self, q: Query, mode: str, k: int) -> SearchResponse:
+        """Retrieve, fuse, rank, draw excerpts and count facets for one reading of a question."""
+        mask, allowed = passing(self.collection, q.filters)
+        keyword_scores = self.keyword.search(q, mask) if mode != "semantic" else {}
+        vector = self.encoder.query(q.semantic_text) if mode != "keyword" else None
+        semantic_scores = ({} if vector is None else
+                           self.semantic.search(vector, mask, self.settings.similarity_cutoff))
+        fused = self._fuse(mode, keyword_scores, semantic_scores)
+        matches = ranking.counted(self.collection, keyword_scores, semantic_scores)
+        ranked = ranking.rank(self.collection, fused, q.understood, allowed, matches,
+                              self.settings.second_chunk_weight)
+        terms = q.term_weights()
+        results = [result_for(self.collection, self.semantic, r, rank, terms, vector, fused)
+                   for rank, r in enumerate(ranked[:k], start=1)]
+        return SearchResponse(
+            query=q.raw, mode=mode, understood={"text": q.text, "filters": q.all_filters()},
+            total=len(ranked), facets=self.facets.count(ranked), message=None, results=results)
+
+    def _fuse(self, mode: str, keyword_scores: Scores, semantic_scores: Scores) -> Scores:
+        if mode == "keyword":
+            return keyword_scores
+        if mode == "semantic":
+            return semantic_scores
+        if self.settings.fusion == "rrf":
+            return fusion.rrf(keyword_scores, semantic_scores, self.settings.rrf_k,
+                              self.settings.semantic_weight)
+        return fusion.convex(keyword_scores, semantic_scores, self.settings.semantic_weight,
+                             self.settings.similarity_cutoff)
+
+    def similar(self, doc_id: str | None = None, text: str | None = None, k: int = 10,
+                filters: dict | None = None) -> SearchResponse:
+        """Find the determinations closest to one determination or to pasted text."""
+        checked = check_filters(filters or {})
+        if doc_id is not None:
+            source = similar.from_determination(self.collection, self.semantic, doc_id)
+        else:
+            source = similar.from_text(text, self.encoder, self.settings.chunk_words)
+        mask, allowed = passing(self.collection, checked)
+        if source.own_positions:  # never the source itself
+            mask = mask.copy() if mask is not None else self._everything()
+            mask[source.own_positions] = False
+        scores = self.semantic.search(source.vector, mask, self.settings.similarity_cutoff)
+        ranked, shared = similar.rank(self.collection, scores, source, allowed,
+                                      self.settings.second_chunk_weight)
+        results = [result_for(self.collection, self.semantic, r, rank, {}, source.vector, scores,
+                              shared[r.doc_id]) for rank, r in enumerate(ranked[:k], start=1)]
+        return SearchResponse(
+            query=source.label, mode="semantic", understood={"text": source.label, "filters": checked},
+            total=len(ranked), facets=self.facets.count(ranked),
+            message=None if ranked else "No determination is close enough to compare.",
+            results=results)
+
+    def _everything(self) -> np.ndarray:
+        return np.ones(len(self.collection.chunks), dtype=bool)

@@ -1,0 +1,106 @@
+"""Similar cases: the determinations closest in meaning to one determination or to pasted text.
+
+The source is a determination's clinical summary and rationales (their mean chunk vector) or the
+pasted text's; filters apply as in search; a case that shares the source's treatment, body part
+or decision ranks higher, and its result names what it shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import vocabulary
+from ..determination import Issue
+from ..encoder import Encoder
+from ..errors import QueryError
+from ..sentences import windows
+from . import fusion
+from .base import Scores, SemanticIndex
+from .collection import Collection
+from .ranking import Ranked
+
+MAX_PASTED_CHARS = 20000
+MOST_PIECES = 40  # pasted text embedded, at most, as this many windows
+SHARED_BOOST = 0.1  # per shared treatment, body part or decision
+SOURCE_KINDS = ("summary", "rationale")
+
+
+@dataclass
+class Source:
+    """What similar cases are compared with."""
+
+    label: str
+    vector: np.ndarray
+    issues: list[Issue]
+    own_positions: list[int]
+
+
+def from_determination(collection: Collection, semantic: SemanticIndex, doc_id: str) -> Source:
+    """The mean vector of a determination's summary and rationale chunks (all its chunks if none)."""
+    source = collection.determination(doc_id)
+    own = collection.positions_of_doc.get(doc_id, [])
+    positions = [p for p in own if collection.chunks[p].kind in SOURCE_KINDS] or own
+    if not positions:
+        raise QueryError(f"determination {doc_id!r} has no indexed text to compare")
+    return Source(f"similar to {doc_id}", _mean(semantic.vectors(positions)), source.issues, own)
+
+
+def from_text(text: str | None, encoder: Encoder, chunk_words: int) -> Source:
+    """The mean vector of pasted text, cut into chunk-sized windows."""
+    if not text or not text.strip():
+        raise QueryError("paste a case summary or a UR denial to compare")
+    text = text[:MAX_PASTED_CHARS]
+    pieces = windows(text, chunk_words, 0)[:MOST_PIECES] or [text]
+    return Source("similar to the pasted text", _mean(encoder.texts(pieces)), [issue_from_text(text)], [])
+
+
+def rank(collection: Collection, scores: Scores, source: Source, allowed, second_weight: float
+         ) -> tuple[list[Ranked], dict[str, list[str]]]:
+    """Rank the close determinations; return them and what each shares with the source."""
+    ranked, shared_by_doc = [], {}
+    for other, (score, positions) in fusion.aggregate(scores, collection.doc_of, second_weight).items():
+        index, shared = _shared(collection, other, source.issues, allowed)
+        shared_by_doc[other] = shared
+        ranked.append(Ranked(other, score * (1 + SHARED_BOOST * len(shared)), positions, index))
+    ranked.sort(key=lambda r: (-r.score, r.doc_id))
+    return ranked, shared_by_doc
+
+
+def _mean(matrix: np.ndarray) -> np.ndarray:
+    vector = matrix.mean(axis=0)
+    return (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)
+
+
+def _shared(collection: Collection, doc_id: str, issues: list[Issue], allowed
+            ) -> tuple[int | None, list[str]]:
+    """Pick the closest item of a similar case and name what it shares with the source."""
+    best, best_shared = None, []
+    for index, issue in enumerate(collection.determinations[doc_id].issues):
+        if allowed and doc_id in allowed and allowed[doc_id] and index not in allowed[doc_id]:
+            continue
+        shared = []
+        for source_issue in issues:
+            common = [value for value, other in (
+                (issue.treatment, source_issue.treatment),
+                (issue.body_part, source_issue.body_part),
+                (issue.decision, source_issue.decision)) if value and value == other]
+            if len(common) > len(shared):
+                shared = common
+        if best is None or len(shared) > len(best_shared):
+            best, best_shared = index, shared
+    return best, best_shared
+
+
+def issue_from_text(text: str) -> Issue:
+    """Read the treatment, body part and decision a pasted text is about."""
+    counts: dict[str, int] = {}
+    for _, _, label in vocabulary.treatment_mentions(text):
+        counts[label] = counts.get(label, 0) + 1
+    treatment = max(counts, key=counts.get) if counts else None
+    parts = vocabulary.body_parts_in(text)
+    decisions = [label for _, _, label in vocabulary.decision_mentions(text)]
+    return Issue(item="pasted text", decision=decisions[-1] if decisions else None,
+                 treatment=treatment, body_part=parts[0] if parts else None, guidelines=[],
+                 rationale="")

@@ -1,0 +1,107 @@
+"""The store, both index backends, the filter mask and similar cases, over two hand-made letters.
+
+Real SQLite, real Whoosh and real FAISS; the vectors are hand-made, so no model is loaded.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from indexer.determination import Determination, Issue, Patient, Reviewer, Section
+from indexer.ingest.chunk import chunk_determination
+from indexer.search import similar
+from indexer.search.collection import Collection
+from indexer.search.filters import allowed
+from indexer.search.keyword import WhooshKeywordIndex
+from indexer.search.query import understand
+from indexer.search.semantic import FaissSemanticIndex
+from indexer.store import Store
+
+PT = "Physical therapy is not medically necessary without functional improvement after prior sessions."
+MRI = "An MRI of the knee is medically necessary because the exam shows instability and effusion."
+
+
+def letter(doc_id: str, item: str, decision: str, treatment: str, rationale: str) -> Determination:
+    issue = Issue(item=item, decision=decision, treatment=treatment, body_part=None, guidelines=["MTUS"],
+                  rationale=rationale, section_id="rationale-1")
+    return Determination(doc_id=doc_id, source=f"{doc_id}.txt", format="test", case_number=doc_id,
+                         reviewer=Reviewer(["Orthopedics"]), patient=Patient(), issues=[issue],
+                         sections=[Section("rationale-1", "Rationale", rationale)])
+
+
+@pytest.fixture
+def generation(tmp_path):
+    """A generation of two letters: a store, a Whoosh index and a FAISS index."""
+    letters = [letter("CM1", "Physical therapy x 8", "Upheld", "physical therapy", PT),
+               letter("CM2", "MRI of the knee", "Overturned", "mri", MRI)]
+    added = [(d, chunk_determination(d, 150, 1)) for d in letters]
+    store = Store(tmp_path / "store.sqlite")
+    for number, (determination, chunks) in enumerate(added):
+        store.add_determination(determination, f"hash{number}")
+        for chunk in chunks:
+            store.add_chunk(chunk, f"embed{number}")
+        axis = np.zeros(4, dtype=np.float32)
+        axis[number] = 1.0
+        store.save_embedding(f"embed{number}", axis, np.stack([axis]))
+    vectors, sentence_blocks = store.position_chunks()
+    store.commit()
+    FaissSemanticIndex.write(tmp_path, vectors, sentence_blocks, 4)
+    WhooshKeywordIndex.create(tmp_path / "whoosh")
+    WhooshKeywordIndex.write(tmp_path / "whoosh", [], added)
+    collection = Collection(store)
+    keyword = WhooshKeywordIndex(tmp_path / "whoosh", {c.chunk_id: c.position for c in collection.chunks})
+    semantic = FaissSemanticIndex(tmp_path, collection.chunks, sentence_weight=0.5)
+    return collection, keyword, semantic
+
+
+def test_chunks_of_a_rationale_belong_to_its_item():
+    chunks = chunk_determination(letter("CM1", "PT", "Upheld", "physical therapy", PT), 150, 1)
+    assert [(c.kind, c.issue_index, c.section_id) for c in chunks] == [("rationale", 0, "rationale-1")]
+
+
+def test_store_round_trips_determinations_and_numbers_chunks(generation):
+    collection, _, _ = generation
+    assert collection.determination("CM2").issues[0].decision == "Overturned"
+    assert [c.position for c in collection.chunks] == [0, 1]
+    assert collection.chunk_text(1) == MRI
+    assert collection.store.sources() == {}
+
+
+def test_keyword_index_scores_matching_chunks_by_position(generation):
+    _, keyword, _ = generation
+    scores = keyword.search(understand("functional improvement"), None)
+    assert list(scores) == [0]
+
+
+def test_keyword_index_searches_only_inside_the_mask(generation):
+    _, keyword, _ = generation
+    assert keyword.search(understand("knee instability"), np.array([True, False])) == {}
+
+
+def test_semantic_index_finds_the_closest_chunk_within_a_cut_off(generation):
+    _, _, semantic = generation
+    assert set(semantic.search(np.array([0, 1, 0, 0], dtype=np.float32), None, 0.3)) == {1}
+    assert semantic.search(np.array([0, 1, 0, 0], dtype=np.float32), np.array([True, False]), 0.3) == {}
+
+
+def test_semantic_index_gives_sentence_similarities_and_stored_vectors(generation):
+    _, _, semantic = generation
+    assert semantic.sentence_similarity(0, np.array([1, 0, 0, 0], dtype=np.float32)).tolist() == [1.0]
+    assert semantic.vectors([1]).tolist() == [[0.0, 1.0, 0.0, 0.0]]
+
+
+def test_filter_mask_passes_only_the_matching_items_chunks(generation):
+    collection, _, _ = generation
+    mask, items = allowed(collection, {"decision": "Overturned"})
+    assert mask.tolist() == [False, True] and items == {"CM2": {0}}
+    assert allowed(collection, {}) == (None, None)
+
+
+def test_similar_cases_name_what_they_share(generation):
+    collection, _, semantic = generation
+    source = similar.from_determination(collection, semantic, "CM1")
+    assert source.own_positions == [0]
+    ranked, shared = similar.rank(collection, {1: 0.5}, source, None, second_weight=0.1)
+    assert [r.doc_id for r in ranked] == ["CM2"] and shared == {"CM2": []}
+    assert similar.issue_from_text("PT for the knee was denied").treatment == "physical therapy"
