@@ -224,12 +224,12 @@ _DENY: list[tuple[str, str, str | None]] = [
             130),
         r"(?:requested|concurrent|associated) surg\w+ (?:\w+ )?(?:is|was) not|ancillary|risk"),
     ("home exercise program sufficient",
-        r"(?=.*\b(?:why|over|rather than|instead|should|would|expected|anticipated|transition\w*|cannot|"
+        r"^(?=.*\b(?:why|over|rather than|instead|should|would|expected|anticipated|transition\w*|cannot|"
         r"could|able|continue|well versed|no indication)\b).*(?:home exercise|self[- ]directed|"
         r"independent\w*|\bHEP\b|well versed)",
         None),
     ("duplicate or recent study",
-        r"(?=.*\b(?:why|unclear|not|no|lack|without)\b).*(?:repeat|additional|another|"
+        r"^(?=.*\b(?:why|unclear|not|no|lack|without)\b).*(?:repeat|additional|another|"
         r"second)\s+(?:\w+\s+){0,2}(?:study|studies|MRI|imaging|x-?rays?|scan|test(?:ing)?|"
         r"electrodiagnostic|EMG|NCV|NSAIDs?)\b",
         None),
@@ -651,8 +651,9 @@ def canonical_reason(value: str) -> str | None:
     words = norm(value or "")
     if not words:
         return None
-    for label in REASONS:
-        if words == norm(label) or (len(words) >= 12 and norm(label).startswith(words)):
-            return label
+    exact = [label for label in REASONS if words == norm(label)]
+    prefixed = [label for label in REASONS if len(words) >= 12 and norm(label).startswith(words)]
+    if exact or len(prefixed) == 1:  # "guideline criteria" names two labels: read it as words instead
+        return (exact or prefixed)[0]
     found = reasons_in_question(value)
     return found[0] if found else None

@@ -48,8 +48,7 @@ def search_answer(query: str | None, mode: str, k: int, filters: dict) -> dict:
 def _answer(answer: dict, explicit: dict) -> dict:
     answer["summary"] = summary_line(answer)
     answer["chips"] = [{"key": key, "value": value, "explicit": key in explicit,
-                        "label": "partial authorization" if key == "partial" else
-                        f"{'not ' if key.endswith('_not') else ''}{value}"}
+                        "label": f"{'not ' if key.endswith('_not') else ''}{value}"}
                        for key, value in answer["understood"]["filters"].items()]
     return answer
 

@@ -17,6 +17,8 @@ PAGE_BREAK = re.compile(r"(\f|(?:\r?\n){4,})")
 PAGE_MARK = re.compile(r"(?:.*\bpage\s*#(?:\s*(?:of|/)\s*#)?.*|[-–—\s]*#[-–—\s]*|#\s*(?:of|/)\s*#)")
 
 MAX_HEADER_WORDS = 12
+# "Case Number: CM16-0213037": a labelled field of the letter's header block.
+FIELD = re.compile(r"[A-Za-z][A-Za-z()/ ]{2,40}:\s*\S")
 
 
 def strip_running_lines(pages: list[str]) -> list[str]:
@@ -25,10 +27,17 @@ def strip_running_lines(pages: list[str]) -> list[str]:
     running = _running_keys([_edges(lines) for lines in split])
     if not running:
         return list(pages)
-    cleaned = []
+    cleaned, kept = [], set()
     for lines in split:
         top, bottom, _ = _edges(lines)
         edge = {i for i, line in top + bottom if line_key(line) in running}
+        for i, line in top:
+            # A field repeated at the top of each page keeps its first showing: on page 1 it is the
+            # letter's own record ("Case Number: CM16-0213037", "Decision Date: 01/10/2017").
+            key = line_key(line)
+            if i in edge and key not in kept and FIELD.match(line.strip()):
+                kept.add(key)
+                edge.discard(i)
         cleaned.append("\n".join(line for i, line in enumerate(lines) if i not in edge))
     return cleaned
 

@@ -114,6 +114,8 @@ def issue_passes(issue: Issue, filters: dict) -> bool:
         return False
     if "reason" in filters and filters["reason"] not in issue.reasons:
         return False
+    if "partial" in filters and (issue.partial is not None) != (filters["partial"] == "yes"):
+        return False
     if "body_part" in filters and issue.body_part != filters["body_part"]:
         return False
     if "guideline_not" in filters and filters["guideline_not"] in issue.guidelines:

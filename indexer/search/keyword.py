@@ -27,8 +27,8 @@ CACHE_SIZE = 128
 COMMON_SHARE = 0.3  # a word in more than this share of chunks is dropped from free text
 TEXT_FIELDS = {RATIONALE: "rationale", SUMMARY: "summary", OTHER: "body"}
 FIELD_BOOSTS = {"rationale": 2.0, "item": 1.5, "summary": 1.2, "citation": 0.6, "body": 0.5}
-# Free text searches the chunk's own text; the disputed item's words (repeated on every chunk of
-# its rationale) only answer expansions: on the judged set 0.974 against 0.973 nDCG@10.
+# Free text searches the chunk's own text and its disputed item (the item as written, its reasons, a
+# partial authorization's words): on the real letters keyword nDCG@10 0.766 -> 0.802 with the item.
 QUERY_FIELDS = ("rationale", "item", "summary", "body", "citation")
 
 

@@ -16,7 +16,10 @@ from ..errors import QueryError
 from .terms import is_plain, stems, terms
 
 FILTER_KEYS = ("decision", "treatment", "body_part", "guideline", "specialty",
-               "injury_year_from", "injury_year_to", "reason", "decided_year_from", "decided_year_to")
+               "injury_year_from", "injury_year_to", "reason", "decided_year_from", "decided_year_to",
+               "partial")
+# Facet keys a client may send back as filters: a treatment group filters on the treatment.
+FILTER_ALIASES = {"treatment_group": "treatment"}
 YEAR_KEYS = ("injury_year_from", "injury_year_to", "decided_year_from", "decided_year_to")
 # Not in the outside contract: used by conversations ("without ODG").
 EXTRA_KEYS = ("guideline_not",)
@@ -100,6 +103,7 @@ def check_filters(filters: dict[str, str]) -> dict[str, str | int]:
     """Validate and normalize explicit filters; raise QueryError on an unknown key or value."""
     checked: dict[str, str | int] = {}
     for key, value in filters.items():
+        key = FILTER_ALIASES.get(key, key)
         if key not in FILTER_KEYS and key not in EXTRA_KEYS:
             raise QueryError(f"unknown filter {key!r}: use one of {', '.join(FILTER_KEYS)}")
         value = str(value).strip().strip('"')
@@ -112,6 +116,12 @@ def check_filters(filters: dict[str, str]) -> dict[str, str | int]:
             continue
         if key == "specialty":
             checked[key] = value
+            continue
+        if key == "partial":  # only partial authorizations (yes) or none of them (no)
+            answer = {"yes": "yes", "true": "yes", "1": "yes", "no": "no", "false": "no", "0": "no"}
+            if value.lower() not in answer:
+                raise QueryError(f"partial must be yes or no, not {value[:40]!r}")
+            checked[key] = answer[value.lower()]
             continue
         if key == "reason":
             normal = reasons.canonical_reason(value)

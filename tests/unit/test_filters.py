@@ -57,3 +57,10 @@ def test_a_question_about_partial_authorizations_favours_them():
     partial.partial = Partial("Norco #120", "Norco #60")
     assert agreement(partial, {"partial": "yes"}) == 1.0
     assert agreement(item(), {"partial": "yes"}) == MISMATCH["partial"]
+
+
+def test_a_partial_filter_keeps_or_drops_partial_authorizations():
+    partial = item()
+    partial.partial = Partial("Norco #120", "Norco #60")
+    assert issue_passes(partial, {"partial": "yes"}) and not issue_passes(item(), {"partial": "yes"})
+    assert issue_passes(item(), {"partial": "no"}) and not issue_passes(partial, {"partial": "no"})

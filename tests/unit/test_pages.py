@@ -141,3 +141,11 @@ def test_text_without_page_breaks_is_cut_at_its_page_numbers():
 def test_a_lone_page_number_or_bare_numbers_do_not_cut_text():
     text = "Norco 10/325\n2\nPage 1 of 1\nTramadol\n3"
     assert strip_running_text(text) == text
+
+
+def test_a_header_field_repeated_on_every_page_keeps_its_first_showing():
+    pages = ["Case Number: CM16-0213037\nHOW THE IMR FINAL DETERMINATION WAS MADE\nBody one.",
+             "Case Number: CM16-0213037\nMore body.\nEven more body."]
+    cleaned = strip_running_lines(pages)
+    assert cleaned[0].startswith("Case Number: CM16-0213037")
+    assert "Case Number" not in cleaned[1]

@@ -55,6 +55,7 @@ def test_a_reason_named_in_plain_words_is_understood():
     ({"treatment": "Norco"}, {"treatment": "opioid"}),
     ({"decided_year_from": "2016", "decided_year_to": "2017"},
      {"decided_year_from": 2016, "decided_year_to": 2017}),
+    ({"treatment_group": "surgery", "partial": "Yes"}, {"treatment": "surgery", "partial": "yes"}),
 ])
 def test_new_filters_are_normalized(filters, expected):
     assert check_filters(filters) == expected
@@ -69,7 +70,7 @@ def test_fielded_terms_are_hard_filters():
 @pytest.mark.parametrize("filters, message", [
     ({"colour": "red"}, "unknown filter"), ({"decision": "perhaps"}, "unknown decision"),
     ({"injury_year_from": "201"}, "year"), ({"decided_year_to": "soon"}, "year"),
-    ({"reason": "because I said so"}, "unknown reason"),
+    ({"reason": "because I said so"}, "unknown reason"), ({"partial": "perhaps"}, "partial must be"),
 ])
 def test_bad_filters(filters, message):
     with pytest.raises(QueryError, match=message):
