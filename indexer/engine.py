@@ -7,6 +7,7 @@ generation, and serialises queries (the Whoosh and SQLite handles are shared).
 
 from __future__ import annotations
 
+import re
 import threading
 
 from .determination import Determination
@@ -20,6 +21,12 @@ from .settings import Settings
 from .store import IndexDir, Store, open_generation
 
 MAX_MESSAGE_CHARS = 2000
+
+
+def readable(text):
+    """Replace what UTF-8 cannot hold (a lone surrogate from JSON or a shell) with U+FFFD, so that
+    no tokenizer, database or page meets it."""
+    return re.sub("[\ud800-\udfff]", "\ufffd", text) if isinstance(text, str) else text
 
 
 class Engine:
@@ -48,14 +55,15 @@ class Engine:
     def search(self, query: str, mode: str = "hybrid", k: int = 10, filters: dict | None = None,
                ignore=()) -> SearchResponse:
         with self.lock:
-            return self.searcher().search(query, mode=mode, k=k, filters=filters, ignore=ignore)
+            return self.searcher().search(readable(query), mode=mode, k=k, filters=filters, ignore=ignore)
 
     def similar(self, doc_id: str | None = None, text: str | None = None, k: int = 10,
                 filters: dict | None = None) -> SearchResponse:
         if (doc_id is None) == (text is None):
             raise QueryError("give a determination id or a text, not both or neither")
         with self.lock:
-            return self.searcher().similar(doc_id=doc_id, text=text, k=k, filters=filters)
+            return self.searcher().similar(doc_id=doc_id, text=readable(text) if text else text, k=k,
+                                           filters=filters)
 
     def determination(self, doc_id: str) -> Determination:
         """One determination; read straight from the store when no search has opened the index."""
@@ -83,6 +91,7 @@ class Engine:
 
         Returns the turn searched (to store), the message as the conversation shows it, and the answer.
         """
+        message = readable(message) if message is not None else None
         if set_filter or drop:
             turn = adjust(previous, set_filter, drop, mode)
             message = message or describe(set_filter, drop)

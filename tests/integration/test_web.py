@@ -51,6 +51,14 @@ def test_hostile_query_strings_never_500(client):
             assert all("<script>" not in e["html"] for e in result["excerpts"])
 
 
+def test_a_lone_surrogate_in_a_chat_message_or_pasted_text_is_no_500(client):
+    body = '{"conversation_id": null, "message": "knee \\ud800 surgery"}'
+    response = client.post("/api/chat", data=body, content_type="application/json")
+    assert response.status_code == 200 and response.get_json()["total"] > 0
+    pasted = '{"text": "lumbar MRI \\udc80 without red flags"}'
+    assert client.post("/api/similar", data=pasted, content_type="application/json").status_code == 200
+
+
 def test_api_search_filters_and_facets_by_reason_and_treatment_group(client):
     reason = "no functional improvement documented"
     data = client.get("/api/search", query_string={"q": "therapy", "reason": reason, "treatment": "therapy"}

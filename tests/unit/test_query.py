@@ -1,5 +1,6 @@
 import pytest
 
+from indexer.engine import readable
 from indexer.search.followup import Turn, is_follow_up, refine
 from indexer.search.query import QueryError, check_filters, understand
 
@@ -129,3 +130,8 @@ def test_follow_ups_keep_the_reason_on_the_decided_side_and_accept_groups():
     assert turn.filters == {"decision": "Overturned", "reason": "functional improvement documented"}
     assert refine(Turn("knee"), "what about surgery?").filters == {"treatment": "surgery"}
     assert "treatment" not in refine(Turn("opioids"), "only the ones without urine drug screens").filters
+
+
+def test_text_utf8_cannot_hold_is_made_readable_before_it_reaches_the_core():
+    assert readable("knee \ud800 surgery") == "knee \ufffd surgery"
+    assert readable(None) is None and readable("plain") == "plain"
