@@ -11,10 +11,21 @@ bp = Blueprint("api", __name__)
 
 
 def _json_body() -> dict:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # JSON nested deeper than Python recurses, yet under the size limit
+        raise BadRequest("request body is nested too deeply") from None
     if not isinstance(body, dict):
         raise BadRequest("request body must be a JSON object")
     return body
+
+
+def _filters(value) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(v, str | int) for v in value.values()):
+        raise BadRequest('filters must be an object of names and values, e.g. {"decision": "Upheld"}')
+    return answers.read_filters(value)
 
 
 @bp.get("/api/search")
@@ -44,7 +55,7 @@ def similar_to_text():
     if not isinstance(text, str) or not text.strip():
         raise BadRequest("give the text to compare as {\"text\": ...}")
     return answers.similar_answer(text=text, k=answers.read_k(body.get("k")),
-                                  filters=answers.read_filters(body.get("filters") or {}))
+                                  filters=_filters(body.get("filters")))
 
 
 @bp.post("/api/chat")

@@ -81,6 +81,8 @@ class Query:
 
 def check_mode(value: str | None) -> str:
     """Read a search mode (hybrid when none is given); raise QueryError on an unknown one."""
+    if value is not None and not isinstance(value, str):
+        raise QueryError(f"unknown mode {value!r}: use hybrid, keyword or semantic")
     mode = (value or "hybrid").strip().lower()
     mode = MODE_ALIASES.get(mode, mode)
     if mode not in MODES:

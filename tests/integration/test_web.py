@@ -174,3 +174,22 @@ def test_conversation_survives_a_new_app(app, client, corpus_index, searcher):
     again = create_app({**app.config, "TESTING": True})
     page = again.test_client().get(f"/c/{data['conversation_id']}")
     assert page.status_code == 200 and b"Ambien long term" in page.data
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/api/chat", {"conversation_id": None, "message": "knee MRI", "mode": 5}),
+    ("/api/chat", {"conversation_id": None, "message": "knee MRI", "mode": True}),
+    ("/api/chat", {"conversation_id": None, "message": "knee MRI", "mode": ["keyword"]}),
+    ("/api/similar", {"text": "lumbar MRI without red flags", "filters": "decision=Upheld"}),
+    ("/api/similar", {"text": "lumbar MRI without red flags", "filters": ["decision"]}),
+    ("/api/similar", {"text": "lumbar MRI without red flags", "filters": {"decision": {"$ne": 1}}}),
+])
+def test_json_bodies_of_the_wrong_shape_are_a_400(client, path, body):
+    response = client.post(path, json=body)
+    assert response.status_code == 400 and "error" in response.get_json()
+
+
+def test_json_nested_deeper_than_python_recurses_is_a_400(client):
+    deep = '{"message": ' + "[" * 20000 + "]" * 20000 + "}"
+    response = client.post("/api/chat", data=deep, content_type="application/json")
+    assert response.status_code == 400 and "nested" in response.get_json()["error"]
