@@ -7,12 +7,13 @@ generation, and serialises queries (the Whoosh and SQLite handles are shared).
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 
 from .determination import Determination
 from .encoder import Encoder
-from .errors import NotFound, QueryError
+from .errors import IndexUnavailable, NotFound, QueryError
 from .search.followup import Turn, adjust, describe, refine
 from .search.highlight import mark_words
 from .search.results import SearchResponse
@@ -21,6 +22,7 @@ from .settings import Settings
 from .store import IndexDir, Store, open_generation
 
 MAX_MESSAGE_CHARS = 2000
+log = logging.getLogger(__name__)
 
 
 def readable(text):
@@ -38,14 +40,26 @@ class Engine:
         self.lock = threading.RLock()
         self._encoder = encoder
         self._searcher = searcher
+        self.problem: str | None = None  # why the live generation is not the one being served
 
     def searcher(self) -> Searcher:
-        """The open index, reopened when a build has published a newer generation."""
+        """The open index, reopened when a build has published a newer generation. A newer generation
+        that is damaged is refused; the last good one (if any) keeps answering, and `problem` says why."""
         with self.lock:
-            live = IndexDir(self.settings.index).require()
-            if self._searcher is None or self._searcher.generation != live:
-                encoder = self._searcher.loaded_encoder if self._searcher else self._encoder
-                self._searcher = Searcher(self.settings, encoder=encoder)
+            try:
+                live = IndexDir(self.settings.index).require()
+                if self._searcher is None or self._searcher.generation != live:
+                    encoder = self._searcher.loaded_encoder if self._searcher else self._encoder
+                    self._searcher = Searcher(self.settings, encoder=encoder)
+            except IndexUnavailable as error:
+                if self._searcher is None:
+                    self.problem = str(error)
+                    raise
+                if self.problem != str(error):
+                    log.warning("%s; still serving %s", error, self._searcher.generation.name)
+                self.problem = str(error)
+                return self._searcher
+            self.problem = None
             return self._searcher
 
     def warm(self) -> None:
@@ -108,3 +122,10 @@ class Engine:
     def counts(self) -> dict:
         with self.lock:
             return self.searcher().counts()
+
+    def health(self) -> dict:
+        """The served index's counts and generation, and what is wrong with the live one (None if all is
+        well); IndexUnavailable when there is nothing to serve."""
+        with self.lock:
+            searcher = self.searcher()
+            return {**searcher.counts(), "generation": searcher.generation.name, "problem": self.problem}

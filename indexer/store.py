@@ -9,10 +9,13 @@ leaves the previous generation complete, and readers never see a half-written on
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +28,9 @@ from .settings import Settings
 
 SCHEMA_VERSION = 5
 KEEP_GENERATIONS = 2
+GENERATION_NAME = re.compile(r"gen-\d{6}")
+REBUILD = "rebuild with 'precedent index'"
+UNCHECKED = {"manifest.json"}  # the manifest holds the checksums; it is read and checked on its own
 
 
 @dataclass
@@ -38,6 +44,7 @@ class Manifest:
     chunks: int
     sources: dict[str, str]  # source path -> content hash
     parser_version: int = 0
+    files: dict[str, str] | None = None  # every other file of the generation (relative path) -> sha256
 
     def save(self, directory: Path) -> None:
         _write_atomic(directory / "manifest.json", json.dumps(self.__dict__, indent=1))
@@ -46,8 +53,9 @@ class Manifest:
     def load(cls, directory: Path) -> Manifest:
         try:
             return cls(**json.loads((directory / "manifest.json").read_text()))
-        except (OSError, ValueError, TypeError) as error:
-            raise IndexUnavailable(f"index manifest in {directory} is unreadable ({error})") from None
+        except (OSError, ValueError, TypeError):
+            raise IndexUnavailable(f"index damaged: {directory.name}/manifest.json is unreadable; "
+                                   f"{REBUILD}") from None
 
     def check(self, settings: Settings) -> None:
         """Refuse an index that this code or this model cannot read correctly."""
@@ -61,6 +69,55 @@ class Manifest:
                               "it or set PRECEDENT_MODEL to match")
         if (self.chunk_words, self.chunk_overlap) != (settings.chunk_words, settings.chunk_overlap):
             raise IndexUnavailable("index was built with other chunk settings: rebuild it")
+
+
+def checksums(generation: Path) -> dict[str, str]:
+    """The sha256 of every file of a written generation but the manifest, by path relative to it."""
+    found = {}
+    for path in sorted(generation.rglob("*")):
+        name = path.relative_to(generation).as_posix()
+        if path.is_file() and name not in UNCHECKED:
+            found[name] = _sha256(path)
+    return found
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# Files already hashed in this process: path -> (the stat they were hashed at, their sha256). A reopen
+# re-hashes only a file whose size, mtime, ctime or inode changed since.
+_hashed: dict[str, tuple[tuple, str]] = {}
+_hashed_lock = threading.Lock()
+
+
+def _stat_key(path: Path) -> tuple:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev
+
+
+def verify(generation: Path, manifest: Manifest) -> None:
+    """Refuse a generation any of whose files is missing or differs from its checksum in the manifest."""
+    if not manifest.files:
+        raise IndexUnavailable(f"index {generation.name} has no checksums (built by an older Precedent): "
+                               f"{REBUILD}")
+    for name, expected in manifest.files.items():
+        path = generation / name
+        try:
+            key = _stat_key(path)
+            with _hashed_lock:
+                known = _hashed.get(str(path))
+            digest = known[1] if known and known[0] == key else _sha256(path)
+        except OSError:
+            raise IndexUnavailable(f"index damaged: {name} is missing or unreadable; {REBUILD}") from None
+        with _hashed_lock:
+            _hashed[str(path)] = (key, digest)
+        if digest != expected:
+            raise IndexUnavailable(f"index damaged: {name} does not match its checksum; {REBUILD}")
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -101,9 +158,15 @@ class IndexDir:
         pointer = self.root / "CURRENT"
         if not pointer.exists():
             return None
-        generation = self.root / pointer.read_text().strip()
-        if not (generation / "manifest.json").exists():
-            raise IndexUnavailable(f"index in {self.root} is corrupt: {generation.name} is incomplete")
+        try:
+            name = pointer.read_bytes().decode("ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            name = ""
+        if not GENERATION_NAME.fullmatch(name):
+            raise IndexUnavailable(f"index damaged: CURRENT does not name a generation; {REBUILD}")
+        generation = self.root / name
+        if not (generation / "manifest.json").is_file():
+            raise IndexUnavailable(f"index damaged: {name} is incomplete; {REBUILD}")
         return generation
 
     def require(self) -> Path:
@@ -178,11 +241,13 @@ class StoredChunk:
 
 
 def open_generation(settings: Settings, check: bool = True) -> tuple[Path, Manifest]:
-    """Find the live generation and read its manifest, refusing one this code cannot read."""
+    """Find the live generation and read its manifest, refusing one this code cannot read (check) and
+    one whose files do not match their checksums (always)."""
     generation = IndexDir(settings.index).require()
     manifest = Manifest.load(generation)
     if check:
         manifest.check(settings)
+    verify(generation, manifest)
     return generation, manifest
 
 

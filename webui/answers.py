@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import current_app
 
-from indexer.errors import QueryError
+from indexer.errors import IndexUnavailable, QueryError
 from indexer.search.query import check_k, check_mode
 from indexer.search.similar import MAX_PASTED_CHARS
 
@@ -104,5 +106,20 @@ def similar_answer(doc_id: str | None = None, text: str | None = None, k: int = 
     return {"doc_id": doc_id, **answer}
 
 
-def health() -> dict:
-    return {"status": "ok", **get_engine().counts(), "index": str(current_app.config["PRECEDENT"].index)}
+def health() -> tuple[dict, int]:
+    """200 when the live generation is served; 503 when it is damaged, whether an older good one still
+    answers ("degraded", with its counts) or nothing does ("unavailable"). No absolute path is shown."""
+    index = Path(current_app.config["PRECEDENT"].index)
+    try:
+        served = get_engine().health()
+    except IndexUnavailable as error:
+        return {"status": "unavailable", "error": _no_path(str(error), index), "determinations": None,
+                "chunks": None, "index": index.name}, 503
+    problem = served.pop("problem")
+    if problem:
+        return {"status": "degraded", "error": _no_path(problem, index), **served, "index": index.name}, 503
+    return {"status": "ok", **served, "index": index.name}, 200
+
+
+def _no_path(message: str, index: Path) -> str:
+    return message.replace(str(index.resolve()), index.name).replace(str(index), index.name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from ..errors import IndexUnavailable
 from ..search.backends import KEYWORD_DIR, keyword_backend, semantic_backend
 from ..sentences import sentence_spans as sentence_spans_of
 from ..settings import Settings
-from ..store import SCHEMA_VERSION, IndexDir, Manifest, Store
+from ..store import REBUILD, SCHEMA_VERSION, IndexDir, Manifest, Store, checksums, verify
 from . import parse
 from .chunk import chunk_determination
 from .parse import parse_text
@@ -102,9 +103,11 @@ class _Build:
             added = self._add(pending)
             embed(self.store, added, self.encoder, self.settings.batch_size)
             keyword_backend.write(staging / KEYWORD_DIR, stale, added)
-            self._write_vectors(staging)
+            manifest = self._write_vectors(staging)
             self.store.commit()
             self.store.close()
+            manifest.files = checksums(staging)
+            manifest.save(staging)
             self.root.publish(staging)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -112,24 +115,34 @@ class _Build:
         return self.report
 
     def _open_staging(self, staging: Path) -> Store:
+        """Start from a copy of the live generation when every file of it checks out, else from scratch
+        (reusing nothing of a damaged, unverifiable or incompatible one)."""
         previous = None
         try:
             previous = self.root.current()
             if previous is not None:
                 manifest = Manifest.load(previous)
                 manifest.check(self.settings)
+                verify(previous, manifest)
                 self.reread = manifest.parser_version != parse.PARSER_VERSION
                 if self.reread:
                     self.report.warnings.append(
                         "the parser changed since the last build: re-reading every letter")
         except IndexUnavailable as problem:
-            self.report.warnings.append(f"rebuilding from scratch: {problem}")
+            why = str(problem).removesuffix(f"; {REBUILD}")
+            self.report.warnings.append(f"rebuilding from scratch: {why}")
             previous = None
-        if previous is None:
-            keyword_backend.create(staging / KEYWORD_DIR)
-            return Store(staging / "store.sqlite")
-        shutil.copytree(previous / KEYWORD_DIR, staging / KEYWORD_DIR)
-        return Store.copy_of(previous / "store.sqlite", staging / "store.sqlite")
+        if previous is not None:
+            try:
+                shutil.copytree(previous / KEYWORD_DIR, staging / KEYWORD_DIR)
+                return Store.copy_of(previous / "store.sqlite", staging / "store.sqlite")
+            except (OSError, sqlite3.DatabaseError) as problem:  # changed since it was verified
+                self.report.warnings.append(f"rebuilding from scratch: the live index is unreadable "
+                                            f"({problem})")
+                for leftover in list(staging.iterdir()):
+                    (shutil.rmtree if leftover.is_dir() else Path.unlink)(leftover)
+        keyword_backend.create(staging / KEYWORD_DIR)
+        return Store(staging / "store.sqlite")
 
     def _files(self, paths: list[Path]) -> list[Path]:
         found: list[Path] = []
@@ -232,17 +245,18 @@ class _Build:
             added.append((determination, chunks))
         return added
 
-    def _write_vectors(self, staging: Path) -> None:
-        """Write the semantic index in chunk-position order, and the manifest."""
+    def _write_vectors(self, staging: Path) -> Manifest:
+        """Write the semantic index in chunk-position order; return the manifest (without checksums,
+        which are taken once every file is closed)."""
         vectors, sentence_blocks = self.store.position_chunks()
         dimension = len(vectors[0]) if vectors else self._known_dimension()
         semantic_backend.write(staging, vectors, sentence_blocks, dimension)
         sources = {path: digest for path, (digest, _) in self.store.sources().items()}
         self.report.determinations = self.store.count_determinations()
         self.report.chunks = len(vectors)
-        Manifest(SCHEMA_VERSION, self.settings.model, dimension, self.settings.chunk_words,
-                 self.settings.chunk_overlap, self.report.determinations, len(vectors), sources,
-                 parse.PARSER_VERSION).save(staging)
+        return Manifest(SCHEMA_VERSION, self.settings.model, dimension, self.settings.chunk_words,
+                        self.settings.chunk_overlap, self.report.determinations, len(vectors), sources,
+                        parse.PARSER_VERSION)
 
     def _known_dimension(self) -> int:
         return 384 if self._encoder is None else self.encoder().dimension

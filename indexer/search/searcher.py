@@ -8,12 +8,15 @@ the top results (excerpts) and counts facets over every match (facets).
 
 from __future__ import annotations
 
+import sqlite3
+
 import numpy as np
 
 from ..determination import Determination
 from ..encoder import Encoder
+from ..errors import IndexUnavailable
 from ..settings import Settings
-from ..store import Store, open_generation
+from ..store import REBUILD, Store, open_generation
 from . import fusion, ranking, similar
 from .backends import open_keyword, open_semantic
 from .base import Scores
@@ -31,10 +34,15 @@ class Searcher:
 
     def __init__(self, settings: Settings, encoder: Encoder | None = None):
         self.settings = settings
-        self.generation, self.manifest = open_generation(settings)
-        self.collection = Collection(Store(self.generation / "store.sqlite", readonly=True))
-        self.keyword = open_keyword(self.generation, self.collection.chunks)
-        self.semantic = open_semantic(self.generation, self.collection.chunks, settings.sentence_weight)
+        self.generation, self.manifest = open_generation(settings)  # every file checked against its sha256
+        try:
+            self.collection = Collection(Store(self.generation / "store.sqlite", readonly=True))
+            self.keyword = open_keyword(self.generation, self.collection.chunks)
+            self.semantic = open_semantic(self.generation, self.collection.chunks,
+                                          settings.sentence_weight)
+        except (sqlite3.DatabaseError, OSError, RuntimeError, ValueError) as error:  # changed since
+            raise IndexUnavailable(f"index damaged: {self.generation.name} cannot be opened "
+                                   f"({type(error).__name__}); {REBUILD}") from None
         self._encoder = encoder
         self.facets = Facets(self.collection)
 
