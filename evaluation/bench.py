@@ -15,11 +15,12 @@ import time
 from pathlib import Path
 
 from indexer import settings as config
+from indexer.generations import IndexDir
 from indexer.ingest.build import build
 from indexer.ingest.parse import parse_text
 from indexer.search.query import MODES
 from indexer.search.searcher import Searcher
-from indexer.store import IndexDir, Store
+from indexer.store import Store
 
 from . import synthetic
 from .run import load_judged

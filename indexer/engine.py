@@ -14,12 +14,13 @@ import threading
 from .determination import Determination
 from .encoder import Encoder
 from .errors import IndexUnavailable, NotFound, QueryError
+from .generations import IndexDir
 from .search.followup import Turn, adjust, describe, refine
 from .search.highlight import mark_words
 from .search.results import SearchResponse
 from .search.searcher import Searcher
 from .settings import Settings
-from .store import IndexDir, Store, open_generation
+from .store import Store, open_generation
 
 MAX_MESSAGE_CHARS = 2000
 log = logging.getLogger(__name__)

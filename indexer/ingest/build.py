@@ -20,10 +20,11 @@ from tqdm import tqdm
 from ..determination import Chunk, Determination
 from ..encoder import Encoder, content_hash
 from ..errors import IndexUnavailable
+from ..generations import REBUILD, SCHEMA_VERSION, IndexDir, Manifest, checksums, verify
 from ..search.backends import KEYWORD_DIR, keyword_backend, semantic_backend
 from ..sentences import sentence_spans as sentence_spans_of
 from ..settings import Settings
-from ..store import REBUILD, SCHEMA_VERSION, IndexDir, Manifest, Store, checksums, verify
+from ..store import Store
 from . import parse
 from .chunk import chunk_determination
 from .parse import parse_text

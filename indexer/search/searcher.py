@@ -15,8 +15,9 @@ import numpy as np
 from ..determination import Determination
 from ..encoder import Encoder
 from ..errors import IndexUnavailable
+from ..generations import REBUILD
 from ..settings import Settings
-from ..store import REBUILD, Store, open_generation
+from ..store import Store, open_generation
 from . import fusion, ranking, similar
 from .backends import open_keyword, open_semantic
 from .base import Scores

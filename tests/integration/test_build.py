@@ -16,10 +16,10 @@ import pytest
 from evaluation import synthetic
 from indexer import settings
 from indexer.errors import IndexUnavailable
+from indexer.generations import IndexDir, Manifest
 from indexer.ingest.build import build
 from indexer.search.searcher import Searcher
 from indexer.settings import Settings
-from indexer.store import IndexDir, Manifest
 from tests.paths import ROOT, SEEDS
 from tests.pdfs import minimal_pdf
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer import cli, settings, store
+from indexer import cli, generations, settings, store
 from indexer.engine import Engine
 from indexer.errors import IndexUnavailable
 from indexer.ingest.build import build
@@ -72,7 +72,7 @@ def index(tmp_path, good_index) -> Path:
 
 
 def live(index: Path) -> Path:
-    return store.IndexDir(index).require()
+    return generations.IndexDir(index).require()
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -162,13 +162,13 @@ def test_a_good_index_is_ok_and_reopening_rehashes_only_what_changed(index, tmp_
     assert set(manifest.files) >= {"store.sqlite", "vectors.faiss", "sentences.npy",
                                    segment(generation).relative_to(generation).as_posix()}
     hashed = []
-    real = store._sha256
-    monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(path.name) or real(path))
-    store.verify(generation, manifest)
+    real = generations._sha256
+    monkeypatch.setattr(generations, "_sha256", lambda path: hashed.append(path.name) or real(path))
+    generations.verify(generation, manifest)
     assert hashed == []
     garble(generation / "sentences.npy")
     with pytest.raises(IndexUnavailable, match="sentences.npy does not match its checksum"):
-        store.verify(generation, manifest)
+        generations.verify(generation, manifest)
     assert hashed == ["sentences.npy"]
 
 
