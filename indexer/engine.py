@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from dataclasses import replace
 
 from .determination import Determination
 from .encoder import Encoder
@@ -68,9 +69,12 @@ class Engine:
         self.searcher().encoder.query("warm up")
 
     def search(self, query: str, mode: str = "hybrid", k: int = 10, filters: dict | None = None,
-               ignore=()) -> SearchResponse:
+               ignore=(), offset: int = 0) -> SearchResponse:
+        """The k best determinations after the first `offset` (a "show more" page keeps its ranks)."""
         with self.lock:
-            return self.searcher().search(readable(query), mode=mode, k=k, filters=filters, ignore=ignore)
+            response = self.searcher().search(readable(query), mode=mode, k=offset + k, filters=filters,
+                                              ignore=ignore)
+        return replace(response, results=response.results[offset:]) if offset else response
 
     def similar(self, doc_id: str | None = None, text: str | None = None, k: int = 10,
                 filters: dict | None = None) -> SearchResponse:
@@ -116,9 +120,9 @@ class Engine:
             turn = refine(previous, str(message)[:MAX_MESSAGE_CHARS], mode)
         return turn, str(message), self.replay(turn)
 
-    def replay(self, turn: Turn) -> SearchResponse:
+    def replay(self, turn: Turn, k: int = 10, offset: int = 0) -> SearchResponse:
         """Search what a stored turn asked for."""
-        return self.search(turn.query, turn.mode, 10, turn.filters, turn.ignore)
+        return self.search(turn.query, turn.mode, k, turn.filters, turn.ignore, offset)
 
     def counts(self) -> dict:
         with self.lock:

@@ -14,8 +14,10 @@ from . import conversations
 from .engine import get_engine
 from .errors import BadRequest
 
-RESERVED = {"q", "mode", "k", "conversation_id", "message"}
+RESERVED = {"q", "mode", "k", "offset", "conversation_id", "message", "turn", "shown"}
 DEFAULT_K = 10
+PAGE = 10  # results per "show more"
+MOST_SHOWN = 200
 read_mode = check_mode
 read_k = check_k
 
@@ -23,6 +25,17 @@ read_k = check_k
 def read_filters(args) -> dict[str, str]:
     """Take filter parameters from a request (the engine validates them)."""
     return {key: args.get(key) for key in args if key not in RESERVED and args.get(key)}
+
+
+def read_offset(value, name: str = "offset") -> int:
+    """Read how many results come before a "show more" page (0 to MOST_SHOWN)."""
+    try:
+        offset = int(value) if value not in (None, "") else 0
+    except (TypeError, ValueError):
+        raise BadRequest(f"{name} must be a number, not {str(value)[:40]!r}") from None
+    if not 0 <= offset <= MOST_SHOWN:
+        raise BadRequest(f"{name} must be between 0 and {MOST_SHOWN}")
+    return offset
 
 
 def summary_line(answer: dict) -> str:
@@ -43,8 +56,9 @@ def summary_line(answer: dict) -> str:
     return " · ".join(parts)
 
 
-def search_answer(query: str | None, mode: str, k: int, filters: dict) -> dict:
-    return _answer(get_engine().search(query, mode=mode, k=k, filters=filters).to_dict(), filters)
+def search_answer(query: str | None, mode: str, k: int, filters: dict, offset: int = 0) -> dict:
+    response = get_engine().search(query, mode=mode, k=k, filters=filters, offset=offset)
+    return {**_answer(response.to_dict(), filters), "offset": offset}
 
 
 def _answer(answer: dict, explicit: dict) -> dict:
@@ -72,14 +86,35 @@ def chat_answer(conversation_id: str | None, message: str | None, mode: str | No
             "turn": number, "message_text": message}
 
 
-def conversation_answers(conversation_id: str) -> list[dict]:
-    """Replay a stored conversation (searches are fast, and the index may have grown)."""
+def conversation_answers(conversation_id: str, shown: dict[int, int] | None = None) -> list[dict]:
+    """Replay a stored conversation (searches are fast, and the index may have grown); `shown` gives
+    how many results a turn shows when more than the first page were asked for."""
     if not conversations.exists(conversation_id):
         raise BadRequest(f"no conversation {conversation_id!r}", 404)
-    engine = get_engine()
-    return [{**_answer(engine.replay(turn).to_dict(), turn.filters), "conversation_id": conversation_id,
-             "turn": number, "message_text": message}
+    engine, shown = get_engine(), shown or {}
+    return [{**_answer(engine.replay(turn, k=shown.get(number, DEFAULT_K)).to_dict(), turn.filters),
+             "conversation_id": conversation_id, "turn": number, "message_text": message}
             for number, (message, turn) in enumerate(conversations.turns(conversation_id), start=1)]
+
+
+def more_answer(args) -> dict:
+    """The next page of a conversation turn's results (conversation_id and turn) or of a question
+    (q, mode and filters), after `offset` results."""
+    offset = read_offset(args.get("offset"))
+    conversation_id = args.get("conversation_id")
+    if conversation_id:
+        if not conversations.exists(conversation_id):
+            raise BadRequest(f"no conversation {conversation_id!r}", 404)
+        history = conversations.turns(conversation_id)
+        number = read_offset(args.get("turn"), "turn")
+        if not 1 <= number <= len(history):
+            raise BadRequest(f"conversation {conversation_id!r} has no turn {number}", 404)
+        turn = history[number - 1][1]
+        response = get_engine().replay(turn, k=PAGE, offset=offset)
+        return {**_answer(response.to_dict(), turn.filters), "offset": offset,
+                "conversation_id": conversation_id, "turn": number}
+    filters = read_filters(args)
+    return search_answer(args.get("q"), read_mode(args.get("mode")), PAGE, filters, offset)
 
 
 def determination_answer(doc_id: str, query: str | None = None, similar_cases: bool = True) -> dict:

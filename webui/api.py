@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 
-from . import answers
+from . import answers, casenote
 from .errors import BadRequest
 
 bp = Blueprint("api", __name__)
@@ -32,7 +32,8 @@ def _filters(value) -> dict:
 def search():
     args = request.args
     return answers.search_answer(args.get("q"), answers.read_mode(args.get("mode")),
-                                 answers.read_k(args.get("k")), answers.read_filters(args))
+                                 answers.read_k(args.get("k")), answers.read_filters(args),
+                                 answers.read_offset(args.get("offset")))
 
 
 @bp.get("/api/determinations/<path:doc_id>")
@@ -68,6 +69,18 @@ def chat():
         raise BadRequest("message must be a string")
     mode = answers.read_mode(body["mode"]) if body.get("mode") else None
     return answers.chat_answer(conversation_id, message, mode)
+
+
+@bp.post("/api/notes.docx")
+def notes_docx():
+    """The notes tray as a Word document (the tray lives in the browser and posts its notes)."""
+    request.max_content_length = casenote.MAX_BODY_BYTES
+    try:
+        notes = casenote.read_notes(_json_body(), request.host_url)
+    except casenote.NoteError as error:
+        raise BadRequest(str(error)) from None
+    return Response(casenote.document(notes), mimetype=casenote.DOCX_TYPE,
+                    headers={"Content-Disposition": 'attachment; filename="case-note.docx"'})
 
 
 @bp.get("/healthz")

@@ -41,7 +41,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
-        messages = {413: "request body too large (64 KiB at most)",
+        limit = (request.max_content_length or 0) // 1024
+        messages = {413: f"request body too large ({limit} KiB at most)",
                     405: f"{request.method} is not allowed here",
                     404: "no such page"}
         return _respond(messages.get(error.code, error.description or error.name), error.code)

@@ -19,7 +19,9 @@ def index():
     answer = answers.search_answer(query, mode, answers.read_k(request.args.get("k")),
                                    answers.read_filters(request.args))
     answer["message_text"] = query
-    return render_template("chat.html", answers=[answer], conversation_id=None, mode=mode)
+    more_args = {key: value for key, value in request.args.items() if key not in ("k", "offset")}
+    return render_template("chat.html", answers=[answer], conversation_id=None, mode=mode,
+                           more_args=more_args)
 
 
 @bp.post("/ask")
@@ -44,10 +46,23 @@ def ask():
 
 @bp.get("/c/<conversation_id>")
 def conversation(conversation_id):
-    history = answers.conversation_answers(conversation_id)
+    shown = None
+    if request.args.get("turn"):  # "show more" without JavaScript: this turn shows more results
+        shown = {answers.read_offset(request.args["turn"], "turn"):
+                 max(1, answers.read_offset(request.args.get("shown"), "shown"))}
+    history = answers.conversation_answers(conversation_id, shown)
     mode = history[-1]["mode"] if history else "hybrid"
     return render_template("chat.html", answers=history, conversation_id=conversation_id,
                            mode=mode)
+
+
+@bp.get("/more")
+def more():
+    """The next results of a question or a conversation turn, as list items for the chat to append."""
+    answer = answers.more_answer(request.args)
+    more_args = {key: value for key, value in request.args.items() if key not in ("k", "offset")}
+    return render_template("_more_page.html", answer=answer, more_args=more_args,
+                           conversation_id=answer.get("conversation_id"))
 
 
 @bp.get("/d/<path:doc_id>")

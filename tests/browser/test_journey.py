@@ -1,7 +1,8 @@
 """A reviewer's whole journey in a real chromium against the real server (waitress).
 
-Ask, refine, open a determination at its passage, copy a citation, pin two excerpts and
-export the case note, at 1280 px and at 390 px. Screenshots land in tests/artifacts/.
+Ask, see more results, refine, open a determination at its passage, copy a citation, pin two
+excerpts and export the case note (Markdown and Word), at 1280 px and at 390 px.
+Screenshots land in tests/artifacts/.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from tests.paths import ROOT
 
@@ -92,6 +94,16 @@ def test_reviewer_journey(server, browser, width, height, tmp_path):
     assert any("functional improvement" in m.lower() for m in marks)
     assert "/c/" in page.url
 
+    # Show more: the next ten results join the same answer, still without a reload.
+    shown = first.locator(".result").count()
+    assert shown == 10
+    first.locator("a.more").click()
+    first.locator(".result").nth(10).wait_for()
+    more = first.locator(".result").count()
+    assert more > 10 and page.evaluate("window.__samePage") is True
+    ids = first.locator(".result").evaluate_all("items => items.map(i => i.dataset.doc)")
+    assert len(set(ids)) == len(ids) == more
+
     # A follow-up refines the question.
     page.fill("#message", "only the overturned ones")
     page.keyboard.press("Enter")
@@ -122,6 +134,15 @@ def test_reviewer_journey(server, browser, width, height, tmp_path):
     note = Path(download.value.path()).read_text()
     assert note.startswith("# Case note") and note.count("/d/") >= 2
     assert "Same reasoning as our case." in note
+    with page.expect_download() as download:  # the same tray as a Word document
+        page.click("#export-docx")
+    assert download.value.suggested_filename == "case-note.docx"
+    word = Document(download.value.path())
+    paragraphs = "\n".join(p.text for p in word.paragraphs)
+    assert paragraphs.startswith("Case note") and "Same reasoning as our case." in paragraphs
+    assert paragraphs.count("Permalink:") == 2
+    links = [r.target_ref for r in word.part.rels.values() if r.reltype.endswith("/hyperlink")]
+    assert len(links) == 2 and all(link.startswith(server + "/d/") for link in links)
     page.click("#notes-close")
 
     # Open a determination at the matched passage.

@@ -116,12 +116,39 @@ function exportNotes(markdown) {
     lines.push("");
   });
   const blob = new Blob([lines.join("\n")], { type: markdown ? "text/markdown" : "text/plain" });
-  const anchor = el("a", { href: URL.createObjectURL(blob),
-                           download: markdown ? "case-note.md" : "case-note.txt" });
+  download(blob, markdown ? "case-note.md" : "case-note.txt");
+  toast(`Exported ${notes.length} excerpt${notes.length === 1 ? "" : "s"}`);
+}
+
+// Word: the server builds the .docx (python-docx) from the tray's notes.
+async function exportWord() {
+  const notes = loadNotes();
+  if (!notes.length) {
+    toast("Pin excerpts first: there is nothing to export");
+    return;
+  }
+  try {
+    const response = await fetch("/api/notes.docx", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ notes }),
+    });
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({}));
+      toast(problem.error || "The Word document could not be made.");
+      return;
+    }
+    download(await response.blob(), "case-note.docx");
+    toast(`Exported ${notes.length} excerpt${notes.length === 1 ? "" : "s"} to Word`);
+  } catch (error) {
+    toast("Network error: the Word document was not made.");
+  }
+}
+
+function download(blob, name) {
+  const anchor = el("a", { href: URL.createObjectURL(blob), download: name });
   document.body.appendChild(anchor);
   anchor.click();
   anchor.remove();
-  toast(`Exported ${notes.length} excerpt${notes.length === 1 ? "" : "s"}`);
 }
 
 function toggleNotes(open) {
@@ -173,6 +200,39 @@ async function send(form, submitter) {
     form.classList.remove("busy");
   }
 }
+
+// "Show more": fetch the next ten results and append them to this answer's list.
+async function showMore(link) {
+  const answer = link.closest(".answer");
+  link.setAttribute("aria-busy", "true");
+  try {
+    const response = await fetch(link.dataset.more, { headers: { "X-Requested-With": "fetch" } });
+    if (!response.ok) {
+      toast("More results could not be loaded.");
+      return;
+    }
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const list = answer.querySelector("ol.results");
+    const added = [...page.querySelectorAll("ol.results > li.result")];
+    added.forEach((item) => list.appendChild(document.adoptNode(item)));
+    const next = page.querySelector(".show-more");
+    const current = link.closest(".show-more");
+    if (next) current.replaceWith(document.adoptNode(next));
+    else current.remove();
+    added[0]?.querySelector("a.result-title")?.focus();
+  } catch (error) {
+    toast("Network error: more results were not loaded.");
+  } finally {
+    link.removeAttribute("aria-busy");
+  }
+}
+
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a.more[data-more]");
+  if (!link) return;
+  event.preventDefault();
+  showMore(link);
+});
 
 document.addEventListener("submit", (event) => {
   const form = event.target;
@@ -235,6 +295,7 @@ document.addEventListener("click", (event) => {
   if (button.id === "notes-close") toggleNotes(false);
   if (button.id === "export-md") exportNotes(true);
   if (button.id === "export-txt") exportNotes(false);
+  if (button.id === "export-docx") exportWord();
   if (button.id === "notes-clear" && confirm("Remove every pinned excerpt?")) saveNotes([]);
 });
 
