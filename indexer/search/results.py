@@ -25,6 +25,8 @@ class Result:
     shared: list[str] = field(default_factory=list)
     treatment_group: str | None = None
     reasons: list[str] = field(default_factory=list)
+    near_duplicates: list[str] = field(default_factory=list)  # near-identical letters collapsed into it
+    near_identical_to_source: bool = False  # similar cases: the compared letter's own near-duplicate
 
     def to_dict(self) -> dict:
         data = dict(self.__dict__)

@@ -21,6 +21,7 @@ from ..store import Store, open_generation
 from . import fusion, ranking, similar
 from .backends import open_keyword, open_semantic
 from .base import Scores
+from .collapse import collapse
 from .collection import Collection
 from .excerpts import result_for
 from .facets import Facets
@@ -114,9 +115,11 @@ class Searcher:
         matches = ranking.counted(self.collection, keyword_scores, semantic_scores)
         ranked = ranking.rank(self.collection, fused, q.understood, allowed, matches,
                               self.settings.second_chunk_weight)
+        shown, collapsed = collapse(ranked, self.collection.group_of)
         terms = q.term_weights()
-        results = [result_for(self.collection, self.semantic, r, rank, terms, vector, fused)
-                   for rank, r in enumerate(ranked[:k], start=1)]
+        results = [result_for(self.collection, self.semantic, r, rank, terms, vector, fused,
+                              near_duplicates=collapsed.get(r.doc_id))
+                   for rank, r in enumerate(shown[:k], start=1)]
         return SearchResponse(
             query=q.raw, mode=mode, understood={"text": q.text, "filters": q.all_filters()},
             total=len(ranked), facets=self.facets.count(ranked), message=None, results=results)
@@ -147,8 +150,11 @@ class Searcher:
         scores = self.semantic.search(source.vector, mask, self.settings.similarity_cutoff)
         ranked, shared = similar.rank(self.collection, scores, source, allowed,
                                       self.settings.second_chunk_weight)
+        shown, collapsed = collapse(ranked, self.collection.group_of)
         results = [result_for(self.collection, self.semantic, r, rank, {}, source.vector, scores,
-                              shared[r.doc_id]) for rank, r in enumerate(ranked[:k], start=1)]
+                              shared[r.doc_id], collapsed.get(r.doc_id))
+                   for rank, r in enumerate(shown[:k], start=1)]
+        similar.mark_source_template(results, self.collection.group_of, doc_id)
         return SearchResponse(
             query=source.label, mode="semantic", understood={"text": source.label, "filters": checked},
             total=len(ranked), facets=self.facets.count(ranked),
