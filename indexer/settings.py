@@ -42,6 +42,9 @@ SETTINGS = [
     Setting("near_duplicate_threshold", 0.7,
             "Jaccard similarity (word 5-grams of the rationales) at which two letters with the same "
             "decisions count as near-identical and share one search result; read at build time."),
+    Setting("saved_searches", "",
+            "SQLite file of saved searches; empty: saved.sqlite in the index directory, beside (never "
+            "inside) its generations."),
 ]
 
 
@@ -63,6 +66,7 @@ class Settings:
     similarity_cutoff: float
     query_cache: int
     near_duplicate_threshold: float
+    saved_searches: str
 
     @property
     def max_file_bytes(self) -> int:

@@ -49,3 +49,7 @@ class SearchResponse:
         data = dict(self.__dict__)
         data["results"] = [r.to_dict() for r in self.results]
         return data
+
+    def letters(self) -> list[str]:
+        """Every letter shown, best first, each near-identical one right after the result it rides with."""
+        return [doc_id for r in self.results for doc_id in (r.doc_id, *r.near_duplicates)]

@@ -106,15 +106,7 @@ class Searcher:
 
     def _run(self, q: Query, mode: str, k: int) -> SearchResponse:
         """Retrieve, fuse, rank, draw excerpts and count facets for one reading of a question."""
-        mask, allowed = passing(self.collection, q.filters)
-        keyword_scores = self.keyword.search(q, mask) if mode != "semantic" else {}
-        vector = self.encoder.query(q.semantic_text) if mode != "keyword" else None
-        semantic_scores = ({} if vector is None else
-                           self.semantic.search(vector, mask, self.settings.similarity_cutoff))
-        fused = self._fuse(mode, keyword_scores, semantic_scores)
-        matches = ranking.counted(self.collection, keyword_scores, semantic_scores)
-        ranked = ranking.rank(self.collection, fused, q.understood, allowed, matches,
-                              self.settings.second_chunk_weight)
+        ranked, vector, fused = self._ranked(q, mode)
         shown, collapsed = collapse(ranked, self.collection.group_of)
         terms = q.term_weights()
         results = [result_for(self.collection, self.semantic, r, rank, terms, vector, fused,
@@ -134,6 +126,23 @@ class Searcher:
                               self.settings.semantic_weight)
         return fusion.convex(keyword_scores, semantic_scores, self.settings.semantic_weight,
                              self.settings.similarity_cutoff)
+
+    def matching(self, raw: str, mode: str = "hybrid", filters: dict | None = None) -> list[str]:
+        """Every determination a search counts as a match (near-identical ones included), best first."""
+        return [r.doc_id for r in self._ranked(understand(raw, filters), check_mode(mode))[0]]
+
+    def _ranked(self, q: Query, mode: str) -> tuple[list[ranking.Ranked], np.ndarray | None, Scores]:
+        """Retrieve, fuse and rank; return the ranking, the query vector and the fused chunk scores."""
+        mask, allowed = passing(self.collection, q.filters)
+        keyword_scores = self.keyword.search(q, mask) if mode != "semantic" else {}
+        vector = self.encoder.query(q.semantic_text) if mode != "keyword" else None
+        semantic_scores = ({} if vector is None else
+                           self.semantic.search(vector, mask, self.settings.similarity_cutoff))
+        fused = self._fuse(mode, keyword_scores, semantic_scores)
+        matches = ranking.counted(self.collection, keyword_scores, semantic_scores)
+        ranked = ranking.rank(self.collection, fused, q.understood, allowed, matches,
+                              self.settings.second_chunk_weight)
+        return ranked, vector, fused
 
     def similar(self, doc_id: str | None = None, text: str | None = None, k: int = 10,
                 filters: dict | None = None) -> SearchResponse:
