@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from .determination import Determination
 from .store import Store
@@ -48,6 +47,8 @@ def signature(text: str) -> np.ndarray | None:
     found = shingles(text)
     if len(found) < FEWEST_SHINGLES:
         return None
+    from datasketch import MinHash  # pulls in scipy (seconds): only a build signs letters
+
     minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     minhash.update_batch([s.encode() for s in found])
     return minhash.hashvalues.copy()
@@ -64,6 +65,8 @@ def groups(signatures: dict[str, np.ndarray], outcomes: dict[str, str], threshol
     with at least one near-identical other. LSH proposes candidates; a pair joins only when its
     estimated Jaccard similarity reaches the threshold and its outcomes agree; groups are the pairs'
     connected components."""
+    from datasketch import MinHash, MinHashLSH  # pulls in scipy (seconds): only a build groups letters
+
     # LSH banded for a lower threshold misses fewer true pairs; the estimate then decides.
     lsh = MinHashLSH(threshold=max(0.1, threshold - LSH_SLACK), num_perm=NUM_PERM)
     minhashes = {}

@@ -120,7 +120,7 @@ def test_cli_saved_add_list_show_remove(grown):
     index = ["--index", configured.index]
     added = runner.invoke(cli, ["saved", "add", KNEE, "--filter", "decision=Overturned", *index, "--json"])
     assert added.exit_code == 0, added.output
-    search = json.loads(added.output)[0]
+    search = json.loads(added.stdout)[0]
     assert search["filters"] == {"decision": "Overturned"} and search["new"] == []
 
     add_letter()  # its knee MRI item is Overturned
@@ -128,8 +128,8 @@ def test_cli_saved_add_list_show_remove(grown):
     assert listed.exit_code == 0 and f"new: {NEW_LETTER}" in listed.output
     assert "1 new since" in listed.output
     shown = runner.invoke(cli, ["saved", "show", str(search["id"]), *index, "--json"])
-    assert shown.exit_code == 0 and json.loads(shown.output)["new"] == [NEW_LETTER]
-    assert json.loads(runner.invoke(cli, ["saved", *index, "--json"]).output)[0]["new"] == []
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["new"] == [NEW_LETTER]
+    assert json.loads(runner.invoke(cli, ["saved", *index, "--json"]).stdout)[0]["new"] == []
 
     assert runner.invoke(cli, ["saved", "remove", str(search["id"]), *index]).exit_code == 0
     gone = runner.invoke(cli, ["saved", "remove", str(search["id"]), *index])
