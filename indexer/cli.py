@@ -245,6 +245,9 @@ def _print_response(response: SearchResponse, as_json: bool) -> None:
             marked = re.sub(r"<mark[^>]*>(.*?)</mark>",
                             (lambda m: f"\033[1m{m.group(1)}\033[0m") if bold else r"[\1]", e.html)
             click.echo(f"   [{e.section}] {_unescape(marked)}")
+        if result.near_duplicates:
+            others = ", ".join(result.near_duplicates)
+            click.echo(f"   +{len(result.near_duplicates)} near-identical: {others}")
 
 
 def _print_saved(searches, as_json: bool) -> None:

@@ -80,6 +80,7 @@ class Store:
         source = sqlite3.connect(f"file:{previous}?mode=ro", uri=True)
         source.backup(store.db)
         source.close()
+        store.db.executescript(SCHEMA)  # tables newer than the previous generation's
         return store
 
     def commit(self) -> None:

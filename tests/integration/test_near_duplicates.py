@@ -4,10 +4,12 @@ that follow incremental builds. The near-identical letters are written here from
 from __future__ import annotations
 
 import shutil
+import sqlite3
 
 import pytest
 
 from indexer import settings
+from indexer.generations import Manifest, checksums
 from indexer.ingest.build import build
 from indexer.search.searcher import Searcher
 from indexer.store import Store
@@ -83,6 +85,23 @@ def test_a_letters_own_near_duplicate_is_listed_and_marked(near_searcher):
     assert response.results[0].doc_id == "CM19-0000002"
     assert response.results[0].near_identical_to_source
     assert not any(r.near_identical_to_source for r in response.results[1:])
+
+
+def test_an_index_built_before_groups_existed_is_signed_and_grouped_on_its_next_build(letters, index,
+                                                                                      tmp_path, encoder):
+    copy = tmp_path / "index"
+    shutil.copytree(index, copy)
+    generation = copy / (copy / "CURRENT").read_text().strip()
+    older = sqlite3.connect(generation / "store.sqlite")
+    older.executescript("DROP TABLE signatures; DROP TABLE near_duplicates;")
+    older.close()
+    manifest = Manifest.load(generation)
+    manifest.files = checksums(generation)
+    manifest.save(generation)
+    assert Searcher(settings.load(index=str(copy)), encoder=encoder).collection.group_of == {}
+
+    assert build([letters], settings.load(index=str(copy)), encoder=encoder).unchanged == len(SEEDS) + 2
+    assert _groups(copy) == {"CM19-0000001": "CM19-0000001", "CM19-0000002": "CM19-0000001"}
 
 
 def test_incremental_builds_keep_the_groups_right(letters, index, tmp_path, encoder):
