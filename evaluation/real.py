@@ -135,7 +135,7 @@ def score(name: str, questions: list[dict], ranked_lists: list[list[str]],
 
 def rank_quality(searcher: Searcher, questions: list[dict]) -> dict[str, Ranking]:
     """nDCG@10 of each mode and of the whole-letter BM25 baseline."""
-    found = {mode: score(mode, questions, [[r.doc_id for r in searcher.search(q["query"], mode=mode).results]
+    found = {mode: score(mode, questions, [searcher.search(q["query"], mode=mode).letters()
                                           for q in questions], searcher)
              for mode in MODES}
     baseline = WholeLetterBM25({doc_id: "\n\n".join(s.text for s in d.sections)

@@ -1,4 +1,4 @@
-"""The precedent command: index, parse, show, search, similar, serve."""
+"""The precedent command: index, parse, show, search, similar, saved, serve."""
 
 from __future__ import annotations
 
@@ -149,6 +149,48 @@ def similar_command(doc_id, text, k, filters, index_dir, as_json):
         _print_response(response, False)
 
 
+@cli.group("saved", invoke_without_command=True)
+@click.pass_context
+@common
+def saved_group(context, index_dir, as_json):
+    """Saved searches, each with the letters new to it since it was last looked at."""
+    if context.invoked_subcommand is None:
+        _print_saved(_engine(index_dir).watchlist().all(), as_json)
+
+
+@saved_group.command("add")
+@click.argument("query")
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True)
+@click.option("--filter", "filters", multiple=True, metavar="KEY=VALUE")
+@common
+def saved_add_command(query, mode, filters, index_dir, as_json):
+    """Save a question and its filters; what it matches now counts as seen."""
+    _print_saved([_engine(index_dir).watchlist().add(query, _filters(filters), mode)], as_json)
+
+
+@saved_group.command("remove")
+@click.argument("search_id", type=int)
+@common
+def saved_remove_command(search_id, index_dir, as_json):
+    """Forget a saved search."""
+    _engine(index_dir).watchlist().remove(search_id)
+    click.echo(json.dumps({"removed": search_id}) if as_json else f"removed saved search {search_id}")
+
+
+@saved_group.command("show")
+@click.argument("search_id", type=int)
+@click.option("-k", "k", type=click.IntRange(1, 1000), default=10, show_default=True)
+@common
+def saved_show_command(search_id, k, index_dir, as_json):
+    """Answer a saved search and count its new letters as seen."""
+    search, response = _engine(index_dir).watchlist().look(search_id, k)
+    if as_json:
+        click.echo(json.dumps({**search.to_dict(), **response.to_dict()}, indent=1))
+        return
+    _print_saved([search], False)
+    _print_response(response, False)
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -203,6 +245,23 @@ def _print_response(response: SearchResponse, as_json: bool) -> None:
             marked = re.sub(r"<mark[^>]*>(.*?)</mark>",
                             (lambda m: f"\033[1m{m.group(1)}\033[0m") if bold else r"[\1]", e.html)
             click.echo(f"   [{e.section}] {_unescape(marked)}")
+        if result.near_duplicates:
+            others = ", ".join(result.near_duplicates)
+            click.echo(f"   +{len(result.near_duplicates)} near-identical: {others}")
+
+
+def _print_saved(searches, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps([s.to_dict() for s in searches], indent=1))
+        return
+    if not searches:
+        click.echo("no saved searches: add one with 'precedent saved add QUERY'", err=True)
+    for search in searches:
+        filters = " ".join(f"{key}={value}" for key, value in search.filters.items())
+        click.echo(f"{search.id}. {search.query}" + (f"  [{filters}]" if filters else "")
+                   + f"  ({search.mode}): {len(search.new)} new since {search.looked}")
+        for doc_id in search.new:
+            click.echo(f"   new: {doc_id}  /d/{doc_id}")
 
 
 def _unescape(text: str) -> str:

@@ -16,6 +16,7 @@ from .determination import Determination
 from .encoder import Encoder
 from .errors import IndexUnavailable, NotFound, QueryError
 from .generations import IndexDir
+from .saved import Watchlist
 from .search.followup import Turn, adjust, describe, refine
 from .search.highlight import mark_words
 from .search.results import SearchResponse
@@ -134,3 +135,7 @@ class Engine:
         with self.lock:
             searcher = self.searcher()
             return {**searcher.counts(), "generation": searcher.generation.name, "problem": self.problem}
+
+    def watchlist(self) -> Watchlist:
+        """The saved searches of this index, each with the letters new to it (saved.py)."""
+        return Watchlist(self)

@@ -39,6 +39,12 @@ SETTINGS = [
             "Share of a chunk's semantic score taken from its closest sentence."),
     Setting("similarity_cutoff", 0.3, "Lowest cosine similarity a semantic match may have."),
     Setting("query_cache", 512, "Query embeddings kept in memory."),
+    Setting("near_duplicate_threshold", 0.7,
+            "Jaccard similarity (word 5-grams of the rationales) at which two letters with the same "
+            "decisions count as near-identical and share one search result; read at build time."),
+    Setting("saved_searches", "",
+            "SQLite file of saved searches; empty: saved.sqlite in the index directory, beside (never "
+            "inside) its generations."),
 ]
 
 
@@ -59,6 +65,8 @@ class Settings:
     sentence_weight: float
     similarity_cutoff: float
     query_cache: int
+    near_duplicate_threshold: float
+    saved_searches: str
 
     @property
     def max_file_bytes(self) -> int:

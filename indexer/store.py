@@ -30,6 +30,9 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS chunks_position ON chunks(position);
 CREATE TABLE IF NOT EXISTS embeddings (
     hash TEXT PRIMARY KEY, vector BLOB NOT NULL, sentences BLOB NOT NULL, n INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS signatures (
+    doc_id TEXT PRIMARY KEY, outcome TEXT NOT NULL, minhash BLOB);
+CREATE TABLE IF NOT EXISTS near_duplicates (doc_id TEXT PRIMARY KEY, group_id TEXT NOT NULL);
 """
 
 
@@ -77,6 +80,7 @@ class Store:
         source = sqlite3.connect(f"file:{previous}?mode=ro", uri=True)
         source.backup(store.db)
         source.close()
+        store.db.executescript(SCHEMA)  # tables newer than the previous generation's
         return store
 
     def commit(self) -> None:
@@ -110,6 +114,7 @@ class Store:
         """Forget a determination and its chunks."""
         self.db.execute("DELETE FROM determinations WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM signatures WHERE doc_id = ?", (doc_id,))
 
     def doc_with_content(self, digest: str) -> str | None:
         row = self.db.execute("SELECT doc_id FROM determinations WHERE content_hash = ?",
@@ -188,6 +193,39 @@ class Store:
                             "WHERE row = ?", (position, start, row["n"], row["row"]))
             start += row["n"]
         return vectors, sentence_blocks
+
+
+    # --- near-identical letters (see near_duplicates.py) -------------------------------
+
+    def unsigned(self) -> list[str]:
+        """Determinations without a signature yet (added, or indexed before signatures existed)."""
+        return [r["doc_id"] for r in self.db.execute(
+            "SELECT doc_id FROM determinations WHERE doc_id NOT IN (SELECT doc_id FROM signatures)")]
+
+    def save_signature(self, doc_id: str, outcome: str, minhash: np.ndarray | None) -> None:
+        self.db.execute("INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)",
+                        (doc_id, outcome, None if minhash is None else minhash.astype(np.uint64).tobytes()))
+
+    def signatures(self) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+        """Every comparable letter's MinHash signature, and every letter's outcome."""
+        minhashes, outcomes = {}, {}
+        for row in self.db.execute("SELECT * FROM signatures"):
+            outcomes[row["doc_id"]] = row["outcome"]
+            if row["minhash"] is not None:
+                minhashes[row["doc_id"]] = np.frombuffer(row["minhash"], dtype=np.uint64)
+        return minhashes, outcomes
+
+    def save_near_duplicates(self, group_of: dict[str, str]) -> None:
+        self.db.execute("DELETE FROM near_duplicates")
+        self.db.executemany("INSERT INTO near_duplicates VALUES (?, ?)", sorted(group_of.items()))
+
+    def near_duplicates(self) -> dict[str, str]:
+        """doc_id -> its near-identical group's id, for letters in a group ({} for an older index)."""
+        try:
+            rows = self.db.execute("SELECT doc_id, group_id FROM near_duplicates").fetchall()
+        except sqlite3.OperationalError:  # built before near-duplicate groups existed
+            return {}
+        return {r["doc_id"]: r["group_id"] for r in rows}
 
 
 def _determination(row: sqlite3.Row) -> Determination:

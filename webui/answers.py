@@ -141,6 +141,37 @@ def similar_answer(doc_id: str | None = None, text: str | None = None, k: int = 
     return {"doc_id": doc_id, **answer}
 
 
+def saved_answer() -> list[dict]:
+    """Every saved search with the letters new to it."""
+    return [search.to_dict() for search in get_engine().watchlist().all()]
+
+
+def save_answer(query, filters: dict, mode: str | None) -> list[dict]:
+    if not isinstance(query, str) or not query.strip():
+        raise BadRequest('give the question to save as {"query": ..., "filters": {...}}')
+    get_engine().watchlist().add(query, filters, read_mode(mode) if mode else "hybrid")
+    return saved_answer()
+
+
+def remove_saved_answer(search_id: int) -> list[dict]:
+    get_engine().watchlist().remove(search_id)
+    return saved_answer()
+
+
+def look_at_saved_answer(search_id: int) -> dict:
+    """A saved search's answer with its new letters marked; opening it counts them as seen."""
+    search, response = get_engine().watchlist().look(search_id)
+    answer = _answer(response.to_dict(), search.filters)
+    new = set(search.new)
+    for result in answer["results"]:
+        result["new"] = result["doc_id"] in new or bool(new & set(result["near_duplicates"]))
+    return {**answer, "saved": search.to_dict(), "message_text": search.query}
+
+
+def saved_letters(search_id: int):
+    return get_engine().watchlist().letters(search_id)
+
+
 def health() -> tuple[dict, int]:
     """200 when the live generation is served; 503 when it is damaged, whether an older good one still
     answers ("degraded", with its counts) or nothing does ("unavailable"). No absolute path is shown."""

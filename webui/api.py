@@ -83,6 +83,22 @@ def notes_docx():
                     headers={"Content-Disposition": 'attachment; filename="case-note.docx"'})
 
 
+@bp.get("/api/saved")
+def saved():
+    return answers.saved_answer()
+
+
+@bp.post("/api/saved")
+def save():
+    body = _json_body()
+    return answers.save_answer(body.get("query"), _filters(body.get("filters")), body.get("mode")), 201
+
+
+@bp.delete("/api/saved/<int:search_id>")
+def remove_saved(search_id):
+    return answers.remove_saved_answer(search_id)
+
+
 @bp.get("/healthz")
 def healthz():
     return answers.health()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from . import answers
+from . import answers, feeds
 from .errors import BadRequest
 
 bp = Blueprint("pages", __name__)
@@ -69,6 +69,23 @@ def more():
 def determination(doc_id):
     data = answers.determination_answer(doc_id, request.args.get("q"))
     return render_template("determination.html", d=data, query=request.args.get("q") or "")
+
+
+@bp.get("/saved")
+def saved():
+    return render_template("saved.html", searches=answers.saved_answer())
+
+
+@bp.get("/saved/<int:search_id>")
+def saved_search(search_id):
+    answer = answers.look_at_saved_answer(search_id)
+    return render_template("saved_search.html", answer=answer, conversation_id=None, mode=answer["mode"])
+
+
+@bp.get("/saved/<int:search_id>.atom")
+def saved_feed(search_id):
+    search, letters = answers.saved_letters(search_id)
+    return Response(feeds.atom(search, letters, request.url_root), mimetype="application/atom+xml")
 
 
 @bp.route("/similar", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .. import near_duplicates
 from ..determination import Chunk, Determination
 from ..encoder import Encoder, content_hash
 from ..errors import IndexUnavailable
@@ -103,6 +104,7 @@ class _Build:
                 self.store.remove_determination(doc_id)
             added = self._add(pending)
             embed(self.store, added, self.encoder, self.settings.batch_size)
+            near_duplicates.regroup(self.store, self.settings.near_duplicate_threshold)
             keyword_backend.write(staging / KEYWORD_DIR, stale, added)
             manifest = self._write_vectors(staging)
             self.store.commit()

@@ -17,6 +17,7 @@ class Collection:
         self.positions_of_doc: dict[str, list[int]] = {}
         for chunk in self.chunks:
             self.positions_of_doc.setdefault(chunk.doc_id, []).append(chunk.position)
+        self.group_of: dict[str, str] = store.near_duplicates()  # near-identical letters' group ids
 
     def doc_of(self, position: int) -> str:
         return self.chunks[position].doc_id

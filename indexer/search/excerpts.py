@@ -18,7 +18,7 @@ EXCERPT_SHARE = 0.5  # a passage scoring under this share of the best one is not
 
 def result_for(collection: Collection, semantic: SemanticIndex, ranked: Ranked, rank: int,
                terms: dict[str, float], vector: np.ndarray | None, fused: Scores,
-               shared: list[str] | None = None) -> Result:
+               shared: list[str] | None = None, near_duplicates: list[str] | None = None) -> Result:
     """Build one result, its excerpts drawn for these query terms and this query vector."""
     determination = collection.determinations[ranked.doc_id]
     issue = collection.issue(ranked.doc_id, ranked.issue_index)
@@ -34,7 +34,7 @@ def result_for(collection: Collection, semantic: SemanticIndex, ranked: Ranked, 
         guidelines=list(issue.guidelines) if issue else [],
         specialty=list(determination.reviewer.specialty), issue_index=ranked.issue_index,
         shared=shared or [], treatment_group=issue.treatment_group if issue else None,
-        reasons=list(issue.reasons) if issue else [])
+        reasons=list(issue.reasons) if issue else [], near_duplicates=near_duplicates or [])
 
 
 def best_passages(collection: Collection, ranked: Ranked, fused: Scores) -> list[int]:

@@ -25,6 +25,8 @@ class Result:
     shared: list[str] = field(default_factory=list)
     treatment_group: str | None = None
     reasons: list[str] = field(default_factory=list)
+    near_duplicates: list[str] = field(default_factory=list)  # near-identical letters collapsed into it
+    near_identical_to_source: bool = False  # similar cases: the compared letter's own near-duplicate
 
     def to_dict(self) -> dict:
         data = dict(self.__dict__)
@@ -47,3 +49,7 @@ class SearchResponse:
         data = dict(self.__dict__)
         data["results"] = [r.to_dict() for r in self.results]
         return data
+
+    def letters(self) -> list[str]:
+        """Every letter shown, best first, each near-identical one right after the result it rides with."""
+        return [doc_id for r in self.results for doc_id in (r.doc_id, *r.near_duplicates)]

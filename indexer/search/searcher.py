@@ -21,6 +21,7 @@ from ..store import Store, open_generation
 from . import fusion, ranking, similar
 from .backends import open_keyword, open_semantic
 from .base import Scores
+from .collapse import collapse
 from .collection import Collection
 from .excerpts import result_for
 from .facets import Facets
@@ -105,18 +106,12 @@ class Searcher:
 
     def _run(self, q: Query, mode: str, k: int) -> SearchResponse:
         """Retrieve, fuse, rank, draw excerpts and count facets for one reading of a question."""
-        mask, allowed = passing(self.collection, q.filters)
-        keyword_scores = self.keyword.search(q, mask) if mode != "semantic" else {}
-        vector = self.encoder.query(q.semantic_text) if mode != "keyword" else None
-        semantic_scores = ({} if vector is None else
-                           self.semantic.search(vector, mask, self.settings.similarity_cutoff))
-        fused = self._fuse(mode, keyword_scores, semantic_scores)
-        matches = ranking.counted(self.collection, keyword_scores, semantic_scores)
-        ranked = ranking.rank(self.collection, fused, q.understood, allowed, matches,
-                              self.settings.second_chunk_weight)
+        ranked, vector, fused = self._ranked(q, mode)
+        shown, collapsed = collapse(ranked, self.collection.group_of)
         terms = q.term_weights()
-        results = [result_for(self.collection, self.semantic, r, rank, terms, vector, fused)
-                   for rank, r in enumerate(ranked[:k], start=1)]
+        results = [result_for(self.collection, self.semantic, r, rank, terms, vector, fused,
+                              near_duplicates=collapsed.get(r.doc_id))
+                   for rank, r in enumerate(shown[:k], start=1)]
         return SearchResponse(
             query=q.raw, mode=mode, understood={"text": q.text, "filters": q.all_filters()},
             total=len(ranked), facets=self.facets.count(ranked), message=None, results=results)
@@ -131,6 +126,23 @@ class Searcher:
                               self.settings.semantic_weight)
         return fusion.convex(keyword_scores, semantic_scores, self.settings.semantic_weight,
                              self.settings.similarity_cutoff)
+
+    def matching(self, raw: str, mode: str = "hybrid", filters: dict | None = None) -> list[str]:
+        """Every determination a search counts as a match (near-identical ones included), best first."""
+        return [r.doc_id for r in self._ranked(understand(raw, filters), check_mode(mode))[0]]
+
+    def _ranked(self, q: Query, mode: str) -> tuple[list[ranking.Ranked], np.ndarray | None, Scores]:
+        """Retrieve, fuse and rank; return the ranking, the query vector and the fused chunk scores."""
+        mask, allowed = passing(self.collection, q.filters)
+        keyword_scores = self.keyword.search(q, mask) if mode != "semantic" else {}
+        vector = self.encoder.query(q.semantic_text) if mode != "keyword" else None
+        semantic_scores = ({} if vector is None else
+                           self.semantic.search(vector, mask, self.settings.similarity_cutoff))
+        fused = self._fuse(mode, keyword_scores, semantic_scores)
+        matches = ranking.counted(self.collection, keyword_scores, semantic_scores)
+        ranked = ranking.rank(self.collection, fused, q.understood, allowed, matches,
+                              self.settings.second_chunk_weight)
+        return ranked, vector, fused
 
     def similar(self, doc_id: str | None = None, text: str | None = None, k: int = 10,
                 filters: dict | None = None) -> SearchResponse:
@@ -147,8 +159,11 @@ class Searcher:
         scores = self.semantic.search(source.vector, mask, self.settings.similarity_cutoff)
         ranked, shared = similar.rank(self.collection, scores, source, allowed,
                                       self.settings.second_chunk_weight)
+        shown, collapsed = collapse(ranked, self.collection.group_of)
         results = [result_for(self.collection, self.semantic, r, rank, {}, source.vector, scores,
-                              shared[r.doc_id]) for rank, r in enumerate(ranked[:k], start=1)]
+                              shared[r.doc_id], collapsed.get(r.doc_id))
+                   for rank, r in enumerate(shown[:k], start=1)]
+        similar.mark_source_template(results, self.collection.group_of, doc_id)
         return SearchResponse(
             query=source.label, mode="semantic", understood={"text": source.label, "filters": checked},
             total=len(ranked), facets=self.facets.count(ranked),

@@ -20,6 +20,7 @@ from . import fusion
 from .base import Scores, SemanticIndex
 from .collection import Collection
 from .ranking import Ranked
+from .results import Result
 
 MAX_PASTED_CHARS = 20000
 MOST_PIECES = 40  # pasted text embedded, at most, as this many windows
@@ -66,6 +67,14 @@ def rank(collection: Collection, scores: Scores, source: Source, allowed, second
         ranked.append(Ranked(other, score * (1 + SHARED_BOOST * len(shared)), positions, index))
     ranked.sort(key=lambda r: (-r.score, r.doc_id))
     return ranked, shared_by_doc
+
+
+def mark_source_template(results: list[Result], group_of: dict[str, str], doc_id: str | None) -> None:
+    """Mark the result that stands for the compared letter's own near-identical group: it stays in the
+    list, because a reviewer wants to know that the letter's reasoning is a template used elsewhere."""
+    group = group_of.get(doc_id) if doc_id else None
+    for result in results:
+        result.near_identical_to_source = group is not None and group_of.get(result.doc_id) == group
 
 
 def _mean(matrix: np.ndarray) -> np.ndarray:

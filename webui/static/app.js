@@ -326,3 +326,37 @@ document.addEventListener("DOMContentLoaded", () => {
   showTarget();
 });
 window.addEventListener("hashchange", showTarget);
+
+// ---- saved searches: same-origin JSON calls (a cross-site page cannot send these) ----------
+async function savedCall(method, url, body) {
+  const response = await fetch(url, {
+    method, credentials: "same-origin",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data.error || "The saved searches could not be changed.");
+  return data;
+}
+
+document.addEventListener("click", async (event) => {
+  const save = event.target.closest("button.save-search");
+  const remove = event.target.closest("button.remove-saved");
+  try {
+    if (save) {
+      const filters = {};
+      JSON.parse(save.dataset.chips || "[]").filter((c) => c.explicit).forEach((c) => { filters[c.key] = c.value; });
+      await savedCall("POST", "/api/saved", { query: save.dataset.query, filters, mode: save.dataset.mode });
+      save.disabled = true;
+      save.textContent = "Saved";
+      toast("Saved: see Saved searches");
+    }
+    if (remove) {
+      await savedCall("DELETE", `/api/saved/${encodeURIComponent(remove.dataset.id)}`);
+      remove.closest("li").remove();
+      toast("Saved search removed");
+    }
+  } catch (error) {
+    toast(error.message);
+  }
+});
