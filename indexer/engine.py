@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from contextlib import contextmanager
 
 from .determination import Determination
 from .encoder import Encoder
-from .errors import IndexUnavailable, NotFound, QueryError
+from .errors import Busy, IndexUnavailable, NotFound, QueryError
 from .generations import IndexDir
 from .search.followup import Turn, adjust, describe, refine
 from .search.highlight import mark_words
@@ -63,26 +64,36 @@ class Engine:
             self.problem = None
             return self._searcher
 
+    @contextmanager
+    def turn(self):
+        """Hold the engine for one query, waiting at most busy_seconds for the queries before it."""
+        if not self.lock.acquire(timeout=self.settings.busy_seconds):
+            raise Busy(f"the search engine stayed busy for {self.settings.busy_seconds:g} s; try again")
+        try:
+            yield
+        finally:
+            self.lock.release()
+
     def warm(self) -> None:
         """Open the index and load the model before the first question."""
         self.searcher().encoder.query("warm up")
 
     def search(self, query: str, mode: str = "hybrid", k: int = 10, filters: dict | None = None,
                ignore=()) -> SearchResponse:
-        with self.lock:
+        with self.turn():
             return self.searcher().search(readable(query), mode=mode, k=k, filters=filters, ignore=ignore)
 
     def similar(self, doc_id: str | None = None, text: str | None = None, k: int = 10,
                 filters: dict | None = None) -> SearchResponse:
         if (doc_id is None) == (text is None):
             raise QueryError("give a determination id or a text, not both or neither")
-        with self.lock:
+        with self.turn():
             return self.searcher().similar(doc_id=doc_id, text=readable(text) if text else text, k=k,
                                            filters=filters)
 
     def determination(self, doc_id: str) -> Determination:
         """One determination; read straight from the store when no search has opened the index."""
-        with self.lock:
+        with self.turn():
             if self._searcher is not None:
                 return self.searcher().determination(doc_id)
         generation, _ = open_generation(self.settings, check=False)
@@ -121,12 +132,17 @@ class Engine:
         return self.search(turn.query, turn.mode, 10, turn.filters, turn.ignore)
 
     def counts(self) -> dict:
-        with self.lock:
+        with self.turn():
             return self.searcher().counts()
 
     def health(self) -> dict:
         """The served index's counts and generation, and what is wrong with the live one (None if all is
         well); IndexUnavailable when there is nothing to serve."""
-        with self.lock:
-            searcher = self.searcher()
-            return {**searcher.counts(), "generation": searcher.generation.name, "problem": self.problem}
+        if self.lock.acquire(timeout=0.5):
+            try:
+                searcher = self.searcher()
+            finally:
+                self.lock.release()
+        else:  # a long query holds the engine: report the generation it is answering from
+            searcher = self._searcher or self.searcher()
+        return {**searcher.counts(), "generation": searcher.generation.name, "problem": self.problem}

@@ -39,6 +39,14 @@ SETTINGS = [
             "Share of a chunk's semantic score taken from its closest sentence."),
     Setting("similarity_cutoff", 0.3, "Lowest cosine similarity a semantic match may have."),
     Setting("query_cache", 512, "Query embeddings kept in memory."),
+    Setting("page_size", 100,
+            "Most disputed items and sections one determination page or API answer shows; more are "
+            "a ?page=N away."),
+    Setting("busy_seconds", 10.0,
+            "Longest a web request waits for the search engine (busy with others) before a 503."),
+    Setting("heavy_requests", 3,
+            "Searches and determination pages served at once; further ones get a 503 at once, so a "
+            "server thread stays free for /healthz (serve caps it below --threads)."),
 ]
 
 
@@ -59,6 +67,9 @@ class Settings:
     sentence_weight: float
     similarity_cutoff: float
     query_cache: int
+    page_size: int
+    busy_seconds: float
+    heavy_requests: int
 
     @property
     def max_file_bytes(self) -> int:

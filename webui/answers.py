@@ -10,7 +10,7 @@ from indexer.errors import IndexUnavailable, QueryError
 from indexer.search.query import check_k, check_mode
 from indexer.search.similar import MAX_PASTED_CHARS
 
-from . import conversations
+from . import conversations, paging
 from .engine import get_engine
 from .errors import BadRequest
 
@@ -66,8 +66,7 @@ def chat_answer(conversation_id: str | None, message: str | None, mode: str | No
         history = []
     previous = history[-1][1] if history else None
     turn, message, response = get_engine().chat(previous, message, mode, set_filter, drop)
-    conversation_id = conversation_id or conversations.create()
-    number = conversations.add_turn(conversation_id, message, turn)
+    conversation_id, number = conversations.record(conversation_id, message, turn)
     return {**_answer(response.to_dict(), turn.filters), "conversation_id": conversation_id,
             "turn": number, "message_text": message}
 
@@ -82,12 +81,20 @@ def conversation_answers(conversation_id: str) -> list[dict]:
             for number, (message, turn) in enumerate(conversations.turns(conversation_id), start=1)]
 
 
-def determination_answer(doc_id: str, query: str | None = None, similar_cases: bool = True) -> dict:
-    """The determination, its sections highlighted for the query, and its closest cases."""
+def determination_answer(doc_id: str, query: str | None = None, similar_cases: bool = True,
+                         page: int = 1) -> dict:
+    """One page of the determination, its sections highlighted for the query, and its closest cases."""
     engine = get_engine()
-    determination = engine.determination(doc_id)
+    whole = engine.determination(doc_id)
+    per_page = current_app.config["PRECEDENT"].page_size
+    determination, where = paging.page_of(whole, page, per_page)
     data = determination.to_dict()
+    data["paging"] = where.to_dict()
     data["sections_html"] = engine.marked_sections(determination, query)
+    on_page = paging.section_pages(whole, per_page)
+    for issue in data["issues"]:
+        issue["page"] = on_page.get(issue["section_id"], page)
+    data["issue_of"] = {issue["section_id"]: issue for issue in data["issues"] if issue["section_id"]}
     data["similar"] = []
     if similar_cases:
         try:

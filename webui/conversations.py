@@ -66,3 +66,18 @@ def add_turn(conversation_id: str, message: str, turn: Turn) -> int:
                (conversation_id, number, message, json.dumps(asdict(turn))))
     db.commit()
     return number
+
+
+def record(conversation_id: str | None, message: str, turn: Turn) -> tuple[str, int]:
+    """Store a turn answered, starting the conversation when it is new, in one transaction: a request
+    that fails leaves no conversation without turns behind."""
+    db = get_db()
+    with db:  # commits both rows or neither
+        if conversation_id is None:
+            conversation_id = secrets.token_urlsafe(9)
+            db.execute("INSERT INTO conversations (id) VALUES (?)", (conversation_id,))
+        number = db.execute("SELECT COUNT(*) FROM turns WHERE conversation_id = ?",
+                            (conversation_id,)).fetchone()[0] + 1
+        db.execute("INSERT INTO turns VALUES (?, ?, ?, ?)",
+                   (conversation_id, number, message, json.dumps(asdict(turn))))
+    return conversation_id, number
