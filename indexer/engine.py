@@ -65,7 +65,7 @@ class Engine:
             return self._searcher
 
     @contextmanager
-    def turn(self):
+    def _held(self):
         """Hold the engine for one query, waiting at most busy_seconds for the queries before it."""
         if not self.lock.acquire(timeout=self.settings.busy_seconds):
             raise Busy(f"the search engine stayed busy for {self.settings.busy_seconds:g} s; try again")
@@ -80,20 +80,20 @@ class Engine:
 
     def search(self, query: str, mode: str = "hybrid", k: int = 10, filters: dict | None = None,
                ignore=()) -> SearchResponse:
-        with self.turn():
+        with self._held():
             return self.searcher().search(readable(query), mode=mode, k=k, filters=filters, ignore=ignore)
 
     def similar(self, doc_id: str | None = None, text: str | None = None, k: int = 10,
                 filters: dict | None = None) -> SearchResponse:
         if (doc_id is None) == (text is None):
             raise QueryError("give a determination id or a text, not both or neither")
-        with self.turn():
+        with self._held():
             return self.searcher().similar(doc_id=doc_id, text=readable(text) if text else text, k=k,
                                            filters=filters)
 
     def determination(self, doc_id: str) -> Determination:
         """One determination; read straight from the store when no search has opened the index."""
-        with self.turn():
+        with self._held():
             if self._searcher is not None:
                 return self.searcher().determination(doc_id)
         generation, _ = open_generation(self.settings, check=False)
@@ -132,7 +132,7 @@ class Engine:
         return self.search(turn.query, turn.mode, 10, turn.filters, turn.ignore)
 
     def counts(self) -> dict:
-        with self.turn():
+        with self._held():
             return self.searcher().counts()
 
     def health(self) -> dict:

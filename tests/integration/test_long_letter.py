@@ -92,7 +92,7 @@ def test_the_page_draws_one_page_and_links_to_the_next(long_client):
 
 def test_searches_over_the_long_letter_stay_bounded(long_client):
     data = _timed(long_client, "/api/search", q="compound cream topical analgesics", k="100").get_json()
-    assert len(data["results"]) == 2
+    assert data["results"][0]["doc_id"] == "long" and len(data["results"]) <= 2
     assert all(len(result["excerpts"]) <= 3 for result in data["results"])
     similar = _timed(long_client, "/api/similar/long").get_json()
     assert [r["doc_id"] for r in similar["results"]] in ([], [SEEDS[1].stem])
