@@ -10,19 +10,18 @@ from indexer.errors import IndexUnavailable, QueryError
 from indexer.search.query import check_k, check_mode
 from indexer.search.similar import MAX_PASTED_CHARS
 
-from . import conversations, paging
+from . import conversations, paging, validation
 from .engine import get_engine
 from .errors import BadRequest
 
-RESERVED = {"q", "mode", "k", "conversation_id", "message"}
 DEFAULT_K = 10
 read_mode = check_mode
 read_k = check_k
 
 
 def read_filters(args) -> dict[str, str]:
-    """Take filter parameters from a request (the engine validates them)."""
-    return {key: args.get(key) for key in args if key not in RESERVED and args.get(key)}
+    """Take filter parameters from a request's query string or a dict (validation.filters checks them)."""
+    return validation.filters(args)
 
 
 def summary_line(answer: dict) -> str:
