@@ -198,15 +198,16 @@ def saved_show_command(search_id, k, index_dir, as_json):
 @common
 def serve_command(host, port, threads, index_dir, as_json):
     """Serve the web UI and JSON API (production WSGI server)."""
-    from waitress import serve
-
     from webui import create_app  # the web app is the CLI's edge, loaded only to serve
+    from webui.server import create_server
 
     engine = _engine(index_dir)
     engine.warm()  # open the index and load the model up front
-    app = create_app({"PRECEDENT": engine.settings, "PRECEDENT_ENGINE": engine})
+    # fewer heavy requests than threads, so one thread is always free for /healthz
+    heavy = max(1, min(engine.settings.heavy_requests, threads - 1))
+    app = create_app({"PRECEDENT": engine.settings, "PRECEDENT_ENGINE": engine, "HEAVY_REQUESTS": heavy})
     click.echo(f"Precedent serving on http://{host}:{port}/", err=True)
-    serve(app, host=host, port=port, threads=threads, ident="precedent")
+    create_server(app, host=host, port=port, threads=threads, ident="precedent").run()
 
 
 def _print_determination(determination: Determination, as_json: bool) -> None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import replace
 
 from .determination import Determination
 from .encoder import Encoder
-from .errors import IndexUnavailable, NotFound, QueryError
+from .errors import Busy, IndexUnavailable, NotFound, QueryError
 from .generations import IndexDir
 from .saved import Watchlist
 from .search.followup import Turn, adjust, describe, refine
@@ -65,6 +66,16 @@ class Engine:
             self.problem = None
             return self._searcher
 
+    @contextmanager
+    def _held(self):
+        """Hold the engine for one query, waiting at most busy_seconds for the queries before it."""
+        if not self.lock.acquire(timeout=self.settings.busy_seconds):
+            raise Busy(f"the search engine stayed busy for {self.settings.busy_seconds:g} s; try again")
+        try:
+            yield
+        finally:
+            self.lock.release()
+
     def warm(self) -> None:
         """Open the index and load the model before the first question."""
         self.searcher().encoder.query("warm up")
@@ -72,7 +83,7 @@ class Engine:
     def search(self, query: str, mode: str = "hybrid", k: int = 10, filters: dict | None = None,
                ignore=(), offset: int = 0) -> SearchResponse:
         """The k best determinations after the first `offset` (a "show more" page keeps its ranks)."""
-        with self.lock:
+        with self._held():
             response = self.searcher().search(readable(query), mode=mode, k=offset + k, filters=filters,
                                               ignore=ignore)
         return replace(response, results=response.results[offset:]) if offset else response
@@ -81,13 +92,13 @@ class Engine:
                 filters: dict | None = None) -> SearchResponse:
         if (doc_id is None) == (text is None):
             raise QueryError("give a determination id or a text, not both or neither")
-        with self.lock:
+        with self._held():
             return self.searcher().similar(doc_id=doc_id, text=readable(text) if text else text, k=k,
                                            filters=filters)
 
     def determination(self, doc_id: str) -> Determination:
         """One determination; read straight from the store when no search has opened the index."""
-        with self.lock:
+        with self._held():
             if self._searcher is not None:
                 return self.searcher().determination(doc_id)
         generation, _ = open_generation(self.settings, check=False)
@@ -126,15 +137,20 @@ class Engine:
         return self.search(turn.query, turn.mode, k, turn.filters, turn.ignore, offset)
 
     def counts(self) -> dict:
-        with self.lock:
+        with self._held():
             return self.searcher().counts()
 
     def health(self) -> dict:
         """The served index's counts and generation, and what is wrong with the live one (None if all is
         well); IndexUnavailable when there is nothing to serve."""
-        with self.lock:
-            searcher = self.searcher()
-            return {**searcher.counts(), "generation": searcher.generation.name, "problem": self.problem}
+        if self.lock.acquire(timeout=0.5):
+            try:
+                searcher = self.searcher()
+            finally:
+                self.lock.release()
+        else:  # a long query holds the engine: report the generation it is answering from
+            searcher = self._searcher or self.searcher()
+        return {**searcher.counts(), "generation": searcher.generation.name, "problem": self.problem}
 
     def watchlist(self) -> Watchlist:
         """The saved searches of this index, each with the letters new to it (saved.py)."""

@@ -11,3 +11,7 @@ class NotFound(LookupError):
 
 class IndexUnavailable(Exception):
     """The index is missing, corrupt, or was built by other code or another model."""
+
+
+class Busy(Exception):
+    """Every slot for searching is taken, or the engine stayed busy past the time budget: try again."""

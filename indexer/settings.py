@@ -45,6 +45,14 @@ SETTINGS = [
     Setting("saved_searches", "",
             "SQLite file of saved searches; empty: saved.sqlite in the index directory, beside (never "
             "inside) its generations."),
+    Setting("page_size", 100,
+            "Most disputed items and sections one determination page or API answer shows; more are "
+            "a ?page=N away."),
+    Setting("busy_seconds", 10.0,
+            "Longest a web request waits for the search engine (busy with others) before a 503."),
+    Setting("heavy_requests", 3,
+            "Searches and determination pages served at once; further ones get a 503 at once, so a "
+            "server thread stays free for /healthz (serve caps it below --threads)."),
 ]
 
 
@@ -67,6 +75,9 @@ class Settings:
     query_cache: int
     near_duplicate_threshold: float
     saved_searches: str
+    page_size: int
+    busy_seconds: float
+    heavy_requests: int
 
     @property
     def max_file_bytes(self) -> int:

@@ -7,11 +7,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.paths import CORPUS, REAL, SEEDS
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+# Property tests: a modest number of examples by default (CI), more with PRECEDENT_HYPOTHESIS=deep.
+settings.register_profile("ci", max_examples=200, deadline=None, print_blob=True)
+settings.register_profile("deep", max_examples=5000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("PRECEDENT_HYPOTHESIS", "ci"))
 
 
 

@@ -10,32 +10,25 @@ from indexer.errors import IndexUnavailable, QueryError
 from indexer.search.query import check_k, check_mode
 from indexer.search.similar import MAX_PASTED_CHARS
 
-from . import conversations
+from . import conversations, paging, validation
 from .engine import get_engine
 from .errors import BadRequest
 
-RESERVED = {"q", "mode", "k", "offset", "conversation_id", "message", "turn", "shown"}
 DEFAULT_K = 10
 PAGE = 10  # results per "show more"
-MOST_SHOWN = 200
+MOST_SHOWN = validation.MOST_SHOWN
 read_mode = check_mode
 read_k = check_k
 
 
 def read_filters(args) -> dict[str, str]:
-    """Take filter parameters from a request (the engine validates them)."""
-    return {key: args.get(key) for key in args if key not in RESERVED and args.get(key)}
+    """Take filter parameters from a request's query string or a dict (validation.filters checks them)."""
+    return validation.filters(args)
 
 
 def read_offset(value, name: str = "offset") -> int:
-    """Read how many results come before a "show more" page (0 to MOST_SHOWN)."""
-    try:
-        offset = int(value) if value not in (None, "") else 0
-    except (TypeError, ValueError):
-        raise BadRequest(f"{name} must be a number, not {str(value)[:40]!r}") from None
-    if not 0 <= offset <= MOST_SHOWN:
-        raise BadRequest(f"{name} must be between 0 and {MOST_SHOWN}")
-    return offset
+    """How many results come before a "show more" page (0 to MOST_SHOWN); also a turn's number."""
+    return validation.whole_number(value, name, MOST_SHOWN)
 
 
 def summary_line(answer: dict) -> str:
@@ -80,8 +73,7 @@ def chat_answer(conversation_id: str | None, message: str | None, mode: str | No
         history = []
     previous = history[-1][1] if history else None
     turn, message, response = get_engine().chat(previous, message, mode, set_filter, drop)
-    conversation_id = conversation_id or conversations.create()
-    number = conversations.add_turn(conversation_id, message, turn)
+    conversation_id, number = conversations.record(conversation_id, message, turn)
     return {**_answer(response.to_dict(), turn.filters), "conversation_id": conversation_id,
             "turn": number, "message_text": message}
 
@@ -117,12 +109,20 @@ def more_answer(args) -> dict:
     return search_answer(args.get("q"), read_mode(args.get("mode")), PAGE, filters, offset)
 
 
-def determination_answer(doc_id: str, query: str | None = None, similar_cases: bool = True) -> dict:
-    """The determination, its sections highlighted for the query, and its closest cases."""
+def determination_answer(doc_id: str, query: str | None = None, similar_cases: bool = True,
+                         page: int = 1) -> dict:
+    """One page of the determination, its sections highlighted for the query, and its closest cases."""
     engine = get_engine()
-    determination = engine.determination(doc_id)
+    whole = engine.determination(doc_id)
+    per_page = current_app.config["PRECEDENT"].page_size
+    determination, where = paging.page_of(whole, page, per_page)
     data = determination.to_dict()
+    data["paging"] = where.to_dict()
     data["sections_html"] = engine.marked_sections(determination, query)
+    on_page = paging.section_pages(whole, per_page)
+    for issue in data["issues"]:
+        issue["page"] = on_page.get(issue["section_id"], page)
+    data["issue_of"] = {issue["section_id"]: issue for issue in data["issues"] if issue["section_id"]}
     data["similar"] = []
     if similar_cases:
         try:

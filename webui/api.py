@@ -1,74 +1,55 @@
-"""The JSON API: thin views over the answers module."""
+"""The JSON API: thin views over the answers module; the validation module reads every input."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from pathlib import Path
 
-from . import answers, casenote
+from flask import Blueprint, Response, current_app, request
+
+from . import answers, casenote, validation
 from .errors import BadRequest
 
 bp = Blueprint("api", __name__)
 
 
-def _json_body() -> dict:
-    try:
-        body = request.get_json(silent=True)
-    except RecursionError:  # JSON nested deeper than Python recurses, yet under the size limit
-        raise BadRequest("request body is nested too deeply") from None
-    if not isinstance(body, dict):
-        raise BadRequest("request body must be a JSON object")
-    return body
-
-
-def _filters(value) -> dict:
-    if value is None:
-        return {}
-    if not isinstance(value, dict) or not all(isinstance(v, str | int) for v in value.values()):
-        raise BadRequest('filters must be an object of names and values, e.g. {"decision": "Upheld"}')
-    return answers.read_filters(value)
-
-
 @bp.get("/api/search")
 def search():
-    args = request.args
-    return answers.search_answer(args.get("q"), answers.read_mode(args.get("mode")),
-                                 answers.read_k(args.get("k")), answers.read_filters(args),
-                                 answers.read_offset(args.get("offset")))
+    asked = validation.search_args()
+    return answers.search_answer(asked.query, asked.mode, asked.k, asked.filters, asked.offset)
 
 
 @bp.get("/api/determinations/<path:doc_id>")
 def determination(doc_id):
-    return answers.determination_answer(doc_id, request.args.get("q"),
-                                        similar_cases=request.args.get("similar") == "1")
+    query, page = validation.determination_args()
+    data = answers.determination_answer(doc_id, query, similar_cases=request.args.get("similar") == "1",
+                                        page=page)
+    data.pop("issue_of")  # the page's lookup; the issues are in the answer already
+    return data
 
 
 @bp.get("/api/similar/<path:doc_id>")
 def similar(doc_id):
-    args = request.args
-    return answers.similar_answer(doc_id=doc_id, k=answers.read_k(args.get("k")),
-                                  filters=answers.read_filters(args))
+    k, filters = validation.similar_args()
+    return answers.similar_answer(doc_id=doc_id, k=k, filters=filters)
 
 
 @bp.post("/api/similar")
 def similar_to_text():
-    body = _json_body()
-    text = body.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise BadRequest("give the text to compare as {\"text\": ...}")
-    return answers.similar_answer(text=text, k=answers.read_k(body.get("k")),
-                                  filters=_filters(body.get("filters")))
+    asked = validation.similar_body()
+    return answers.similar_answer(text=asked.text, k=asked.k, filters=asked.filters)
 
 
 @bp.post("/api/chat")
 def chat():
-    body = _json_body()
-    conversation_id, message = body.get("conversation_id"), body.get("message")
-    if conversation_id is not None and not isinstance(conversation_id, str):
-        raise BadRequest("conversation_id must be a string or null")
-    if not isinstance(message, str):
-        raise BadRequest("message must be a string")
-    mode = answers.read_mode(body["mode"]) if body.get("mode") else None
-    return answers.chat_answer(conversation_id, message, mode)
+    asked = validation.chat_body()
+    return answers.chat_answer(asked.conversation_id, asked.message, asked.mode)
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    """The API described for clients and for the schemathesis test."""
+    spec = Path(current_app.root_path, "openapi.json").read_bytes()
+    return current_app.response_class(spec, mimetype="application/json")
 
 
 @bp.post("/api/notes.docx")
@@ -76,7 +57,7 @@ def notes_docx():
     """The notes tray as a Word document (the tray lives in the browser and posts its notes)."""
     request.max_content_length = casenote.MAX_BODY_BYTES
     try:
-        notes = casenote.read_notes(_json_body(), request.host_url)
+        notes = casenote.read_notes(validation.json_body({"notes"}), request.host_url)
     except casenote.NoteError as error:
         raise BadRequest(str(error)) from None
     return Response(casenote.document(notes), mimetype=casenote.DOCX_TYPE,
@@ -90,8 +71,13 @@ def saved():
 
 @bp.post("/api/saved")
 def save():
-    body = _json_body()
-    return answers.save_answer(body.get("query"), _filters(body.get("filters")), body.get("mode")), 201
+    body = validation.json_body({"query", "filters", "mode"})
+    filters = body.get("filters")
+    if filters is not None and not isinstance(filters, dict):
+        raise BadRequest('filters must be an object of names and values, e.g. {"decision": "Upheld"}')
+    return answers.save_answer(validation.text(body.get("query"), "query", validation.MAX_QUERY_CHARS),
+                               validation.filters(filters, skip=()),
+                               validation.text(body.get("mode"), "mode", validation.MAX_VALUE_CHARS)), 201
 
 
 @bp.delete("/api/saved/<int:search_id>")

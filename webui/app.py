@@ -10,7 +10,7 @@ from flask import Flask
 
 from indexer import settings as config
 
-from . import api, conversations, engine, errors, pages
+from . import api, capacity, conversations, engine, errors, pages
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     engine.init_app(app)
     conversations.init_app(app)
     errors.init_app(app)
+    capacity.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
 

@@ -38,14 +38,6 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_db)
 
 
-def create() -> str:
-    conversation_id = secrets.token_urlsafe(9)
-    db = get_db()
-    db.execute("INSERT INTO conversations (id) VALUES (?)", (conversation_id,))
-    db.commit()
-    return conversation_id
-
-
 def exists(conversation_id: str) -> bool:
     row = get_db().execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,))
     return row.fetchone() is not None
@@ -58,11 +50,16 @@ def turns(conversation_id: str) -> list[tuple[str, Turn]]:
     return [(r["message"], Turn(**json.loads(r["turn"]))) for r in rows]
 
 
-def add_turn(conversation_id: str, message: str, turn: Turn) -> int:
+def record(conversation_id: str | None, message: str, turn: Turn) -> tuple[str, int]:
+    """Store a turn answered, starting the conversation when it is new, in one transaction: a request
+    that fails leaves no conversation without turns behind."""
     db = get_db()
-    number = db.execute("SELECT COUNT(*) FROM turns WHERE conversation_id = ?",
-                        (conversation_id,)).fetchone()[0] + 1
-    db.execute("INSERT INTO turns VALUES (?, ?, ?, ?)",
-               (conversation_id, number, message, json.dumps(asdict(turn))))
-    db.commit()
-    return number
+    with db:  # commits both rows or neither
+        if conversation_id is None:
+            conversation_id = secrets.token_urlsafe(9)
+            db.execute("INSERT INTO conversations (id) VALUES (?)", (conversation_id,))
+        number = db.execute("SELECT COUNT(*) FROM turns WHERE conversation_id = ?",
+                            (conversation_id,)).fetchone()[0] + 1
+        db.execute("INSERT INTO turns VALUES (?, ?, ?, ?)",
+                   (conversation_id, number, message, json.dumps(asdict(turn))))
+    return conversation_id, number

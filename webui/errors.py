@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.errors import IndexUnavailable, NotFound, QueryError
+from indexer.errors import Busy, IndexUnavailable, NotFound, QueryError
 
 
 class BadRequest(Exception):
@@ -38,6 +38,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(IndexUnavailable)
     def no_index(error):
         return _respond(str(error), 503)
+
+    @app.errorhandler(Busy)
+    def busy(error):
+        response = app.make_response(_respond(str(error), 503))
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error):

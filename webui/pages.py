@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from . import answers, feeds
+from . import answers, feeds, validation
 from .errors import BadRequest
 
 bp = Blueprint("pages", __name__)
@@ -12,29 +12,28 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def index():
-    query = request.args.get("q")
-    if not query:
+    asked = validation.search_args()
+    if not asked.query:
         return render_template("chat.html", answers=[], conversation_id=None, mode="hybrid")
-    mode = answers.read_mode(request.args.get("mode"))
-    answer = answers.search_answer(query, mode, answers.read_k(request.args.get("k")),
-                                   answers.read_filters(request.args))
-    answer["message_text"] = query
+    answer = answers.search_answer(asked.query, asked.mode, asked.k, asked.filters)
+    answer["message_text"] = asked.query
     more_args = {key: value for key, value in request.args.items() if key not in ("k", "offset")}
-    return render_template("chat.html", answers=[answer], conversation_id=None, mode=mode,
+    return render_template("chat.html", answers=[answer], conversation_id=None, mode=asked.mode,
                            more_args=more_args)
 
 
 @bp.post("/ask")
 def ask():
     """A conversation turn from the form; JavaScript asks for just the new answer card."""
-    form = request.form
+    chip = validation.form_text("set", validation.MAX_VALUE_CHARS)
     set_filter = None
-    if form.get("set") and ":" in form["set"]:
-        key, value = form["set"].split(":", 1)
-        set_filter = answers.read_filters({key: value})
-    drop = form.get("drop") or None
-    mode = answers.read_mode(form.get("mode")) if form.get("mode") else None
-    answer = answers.chat_answer(form.get("conversation_id") or None, form.get("message"), mode,
+    if chip and ":" in chip:
+        key, value = chip.split(":", 1)
+        set_filter = validation.filters({key: value})
+    drop = validation.form_text("drop", validation.MAX_VALUE_CHARS)
+    mode = validation.form_text("mode", validation.MAX_VALUE_CHARS)
+    answer = answers.chat_answer(validation.form_text("conversation_id", validation.MAX_VALUE_CHARS),
+                                 validation.form_text("message"), answers.read_mode(mode) if mode else None,
                                  set_filter, drop)
     if request.headers.get("X-Requested-With") == "fetch":
         html = render_template("_answer.html", answer=answer, conversation_id=answer[
@@ -67,8 +66,9 @@ def more():
 
 @bp.get("/d/<path:doc_id>")
 def determination(doc_id):
-    data = answers.determination_answer(doc_id, request.args.get("q"))
-    return render_template("determination.html", d=data, query=request.args.get("q") or "")
+    query, page = validation.determination_args()
+    data = answers.determination_answer(doc_id, query, page=page)
+    return render_template("determination.html", d=data, query=query or "")
 
 
 @bp.get("/saved")
@@ -90,9 +90,9 @@ def saved_feed(search_id):
 
 @bp.route("/similar", methods=["GET", "POST"])
 def similar():
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD (which Flask answers with GET's headers)
         return render_template("similar.html", text="", answer=None)
-    text = request.form.get("text", "")
+    text = validation.form_text("text", validation.MAX_PASTED_CHARS) or ""
     if not text.strip():
         raise BadRequest("paste a case summary or a UR denial to compare")
     answer = answers.similar_answer(text=text)

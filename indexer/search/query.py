@@ -159,6 +159,8 @@ def understand(raw: str, filters: dict[str, str] | None = None, ignore=()) -> Qu
         explicit.setdefault(match.group(1).lower(), match.group(2).strip('"'))
     text = re.sub(r"\s+", " ", _FIELDED.sub(" ", raw)).strip()
     checked = check_filters(explicit)
+    if _FIELDED.search(raw) and not re.search(r"\w", text):  # "decision:upheld" alone: nothing to rank by
+        raise QueryError("filters alone are not a question: add words to look for, e.g. decision:upheld knee")
     text = _uppercase_abbreviations(text)
     # What the user excluded ("NOT acupuncture") is no part of what they are looking for.
     wanted = re.sub(r'\bNOT\s+("[^"]*"|\S+)', " ", text)

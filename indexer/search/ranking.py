@@ -63,10 +63,13 @@ def matched_issue(collection: Collection, doc_id: str, positions: list[int], fus
     if not candidates:
         return None, UNKNOWN ** len([k for k in understood if k in ISSUE_KEYS])
     letter_best = max(fused[p] for p in positions)
+    own_best: dict[int | None, float] = {}  # each item's best passage, in one pass: 1000s of items
+    for p in positions:
+        index = collection.chunks[p].issue_index
+        own_best[index] = max(own_best.get(index, fused[p]), fused[p])
     best = (None, -1.0, 1.0)
     for index in candidates:
-        own = [fused[p] for p in positions if collection.chunks[p].issue_index == index]
-        strength = max(own) if own else NO_OWN_PASSAGE * letter_best
+        strength = own_best[index] if index in own_best else NO_OWN_PASSAGE * letter_best
         factor = agreement(issues[index], understood)
         if strength * factor > best[1]:
             best = (index, strength * factor, factor)

@@ -61,8 +61,11 @@ def rank(collection: Collection, scores: Scores, source: Source, allowed, second
          ) -> tuple[list[Ranked], dict[str, list[str]]]:
     """Rank the close determinations; return them and what each shares with the source."""
     ranked, shared_by_doc = [], {}
+    # What an item shares depends only on these three values: a letter disputing thousands of items
+    # holds few kinds, so each candidate is compared with the kinds, not with every item.
+    kinds = list({(i.treatment, i.body_part, i.decision): i for i in source.issues}.values())
     for other, (score, positions) in fusion.aggregate(scores, collection.doc_of, second_weight).items():
-        index, shared = _shared(collection, other, source.issues, allowed)
+        index, shared = _shared(collection, other, kinds, allowed)
         shared_by_doc[other] = shared
         ranked.append(Ranked(other, score * (1 + SHARED_BOOST * len(shared)), positions, index))
     ranked.sort(key=lambda r: (-r.score, r.doc_id))
