@@ -149,17 +149,40 @@ def similar_command(doc_id, text, k, filters, index_dir, as_json):
         _print_response(response, False)
 
 
+def _worker_count(_context, _parameter, value: str) -> int:
+    """--workers: a whole number of processes, 1 or more."""
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise Failure(f"--workers takes a whole number of processes, 1 or more, not {value!r}", EXIT_USAGE)
+    return count
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=4, show_default=True, type=int)
+@click.option("--threads", type=int, help="Threads per process [default: 4, or 2 per worker process].")
+@click.option("--workers", default="1", show_default=True, callback=_worker_count,
+              help="Server processes over one read-only index (more than 1: gunicorn).")
 @common
-def serve_command(host, port, threads, index_dir, as_json):
+def serve_command(host, port, threads, workers, index_dir, as_json):
     """Serve the web UI and JSON API (production WSGI server)."""
+    if workers > 1:
+        from webui import workers as processes  # gunicorn: loaded only to serve with several
+
+        try:
+            processes.serve(config.load(index=index_dir), host, port, workers,
+                            threads or processes.THREADS_PER_WORKER)
+        except processes.PortInUse as error:
+            raise Failure(str(error), EXIT_USAGE) from None
+        return
     from waitress import serve
 
     from webui import create_app  # the web app is the CLI's edge, loaded only to serve
 
+    threads = threads or 4
     engine = _engine(index_dir)
     engine.warm()  # open the index and load the model up front
     app = create_app({"PRECEDENT": engine.settings, "PRECEDENT_ENGINE": engine})
