@@ -78,10 +78,16 @@ def cli():
 @cli.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="Drop determinations whose source file is gone.")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+              help="Read, parse and embed on a Ray cluster (a local one without an ADDRESS; give one as "
+                   "--ray=ADDRESS or after the paths).")
 @common
-def index_command(paths, prune, index_dir, as_json):
+def index_command(paths, prune, ray_address, index_dir, as_json):
     """Ingest letter files and folders (.txt, .pdf) into the index, incrementally."""
-    report = build(list(paths), config.load(index=index_dir), prune=prune)
+    if ray_address is None:
+        report = build(list(paths), config.load(index=index_dir), prune=prune)
+    else:
+        report = _build_on_ray(list(paths), config.load(index=index_dir), prune, ray_address)
     for failure in report.failed:
         click.echo(f"skipped {failure.path}: {failure.error}", err=True)
     for warning in report.warnings:
@@ -92,6 +98,17 @@ def index_command(paths, prune, index_dir, as_json):
         click.echo(report.summary())
     if report.failed and not (report.added or report.updated or report.unchanged):
         sys.exit(EXIT_NOTHING)
+
+
+def _build_on_ray(paths: list[Path], settings: config.Settings, prune: bool, address: str):
+    if address != "local" and Path(address).exists():  # `--ray corpus/`: a path, not an address
+        paths, address = [*paths, Path(address)], "local"
+    from .ingest import cluster  # Ray is loaded only for a build on it
+
+    try:
+        return cluster.build_on_ray(paths, settings, prune, address)
+    except cluster.ClusterUnavailable as error:
+        raise Failure(str(error), EXIT_USAGE) from None
 
 
 @cli.command("parse")
