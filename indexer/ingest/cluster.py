@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import socket
 import tempfile
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from .build import BuildReport, Failure, Letters, Vectors, build, embedding_inpu
 from .chunk import chunk_determination
 
 LOCAL = "local"  # --ray without an address: start a cluster on this machine for the build
+CONNECT_S = 10  # Ray itself retries an unreachable address for minutes
 
 
 class ClusterUnavailable(Exception):
@@ -47,6 +49,8 @@ def build_on_ray(paths: list[Path], settings: Settings, prune: bool = False,
 def connect(address: str) -> None:
     """Start a local Ray cluster, or join the one at address."""
     logging.getLogger("ray").setLevel(logging.ERROR)  # its start-up notices are not the build's
+    if address != LOCAL:
+        _check_reachable(address)
     try:
         ray.init(address=None if address == LOCAL else address, include_dashboard=False,
                  logging_level=logging.ERROR, log_to_driver=False)
@@ -57,6 +61,18 @@ def connect(address: str) -> None:
     context.enable_progress_bars = False
     context.print_on_execution_start = False
     logging.getLogger("ray.data").setLevel(logging.ERROR)
+
+
+def _check_reachable(address: str) -> None:
+    """Refuse at once a HOST:PORT (or ray://HOST:PORT) that nothing answers on."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto", or a form Ray reads itself
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_S).close()
+    except OSError as error:
+        raise ClusterUnavailable(f"cannot reach the Ray cluster at {address}: "
+                                 f"{error.strerror or error}") from None
 
 
 def read_on_ray(settings: Settings, address: str, files: list[Path], cached) -> Letters:

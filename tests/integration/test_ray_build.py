@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -95,3 +96,15 @@ def test_a_ray_build_equals_a_single_process_build(tmp_path, encoder, ray_tmp):
     again = index_on_ray(SEEDS, on_ray, ray_tmp)
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["unchanged"] == len(SEEDS)
+
+
+def test_an_unreachable_cluster_is_one_line(tmp_path):
+    with socket.socket() as closed:  # bound, never listening: a connection is refused at once
+        closed.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{closed.getsockname()[1]}"
+        done = subprocess.run([sys.executable, "-m", "indexer", "index", str(SEEDS[0]), "--index",
+                               str(tmp_path / "index"), f"--ray={address}"], env={**os.environ,
+                              "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and address in done.stderr, done.stderr
+    assert not list((tmp_path / "index").glob("gen-*")), "nothing is published"
