@@ -25,6 +25,8 @@ from indexer.errors import IndexUnavailable
 from indexer.settings import Settings
 from indexer.store import open_generation
 
+from .app import create_app
+
 THREADS_PER_WORKER = 2  # queries are serialised per worker; a second thread answers pages meanwhile
 WORKER_HEADER = "X-Precedent-Worker"  # which worker (1, 2, ...) answered: says nothing but the count
 TIMEOUT_S = 120  # a worker silent this long is restarted
@@ -63,7 +65,7 @@ class WorkerServer(BaseApplication):
         self.options = {"bind": [f"fd://{sock.fileno()}"], "workers": workers, "threads": threads,
                         "worker_class": "gthread", "timeout": TIMEOUT_S, "loglevel": "warning",
                         "accesslog": None, "post_fork": _number_worker, "proc_name": "precedent"}
-        self.sock = sock
+        self.sock = sock  # gunicorn listens on a duplicate of its descriptor: keep this one open
         super().__init__()
 
     def load_config(self) -> None:
@@ -72,8 +74,6 @@ class WorkerServer(BaseApplication):
 
     def load(self):
         """Build the app inside a worker and open its index before the first request."""
-        from . import create_app
-
         engine = Engine(self.settings, encoder=self.encoder)
         app = create_app({"PRECEDENT": self.settings, "PRECEDENT_ENGINE": engine})
         try:
