@@ -107,7 +107,7 @@ def _build_on_ray(paths: list[Path], settings: config.Settings, prune: bool, add
 
     try:
         return cluster.build_on_ray(paths, settings, prune, address)
-    except cluster.ClusterUnavailable as error:
+    except cluster.ClusterError as error:
         raise Failure(str(error), EXIT_USAGE) from None
 
 

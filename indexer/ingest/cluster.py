@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import ray
 import ray.data
+import ray.exceptions
 
 from ..determination import Determination
 from ..encoder import Encoder
@@ -31,8 +32,8 @@ LOCAL = "local"  # --ray without an address: start a cluster on this machine for
 CONNECT_S = 10  # Ray itself retries an unreachable address for minutes
 
 
-class ClusterUnavailable(Exception):
-    """The Ray cluster cannot be started or reached."""
+class ClusterError(Exception):
+    """The Ray cluster cannot be started or reached, or failed the work it was given."""
 
 
 def build_on_ray(paths: list[Path], settings: Settings, prune: bool = False,
@@ -56,7 +57,7 @@ def connect(address: str) -> None:
                  logging_level=logging.ERROR, log_to_driver=False)
     except (ConnectionError, RuntimeError, ValueError) as error:
         where = "a local Ray cluster" if address == LOCAL else f"the Ray cluster at {address}"
-        raise ClusterUnavailable(f"cannot start or reach {where}: {error}") from None
+        raise ClusterError(f"cannot start or reach {where}: {error}") from None
     context = ray.data.DataContext.get_current()  # no progress bars: the build prints its own summary
     context.enable_progress_bars = False
     context.print_on_execution_start = False
@@ -71,7 +72,7 @@ def _check_reachable(address: str) -> None:
     try:
         socket.create_connection((host, int(port)), timeout=CONNECT_S).close()
     except OSError as error:
-        raise ClusterUnavailable(f"cannot reach the Ray cluster at {address}: "
+        raise ClusterError(f"cannot reach the Ray cluster at {address}: "
                                  f"{error.strerror or error}") from None
 
 
@@ -81,7 +82,19 @@ def read_on_ray(settings: Settings, address: str, files: list[Path], cached) -> 
     The files travel as bytes, so the nodes need no shared file system."""
     connect(address)
     letters = [{"order": n, "path": str(f), "data": f.read_bytes()} for n, f in enumerate(files)]
-    rows = ray.data.from_items(letters).map(functools.partial(_parse_row, settings)).take_all()
+    try:
+        rows = ray.data.from_items(letters).map(functools.partial(_parse_row, settings)).take_all()
+        parsed, todo = _collect(rows, cached)
+        return Letters(parsed, _embed_on_ray(settings, todo))
+    except ray.exceptions.RayError as error:  # a task or actor failed, or a node was lost
+        cause = getattr(error, "cause", None) or error
+        first_line = (str(cause).strip().splitlines() or [""])[0][:200]
+        raise ClusterError(f"the build failed on the Ray cluster: {type(cause).__name__}: "
+                                 f"{first_line}") from None
+
+
+def _collect(rows: list[dict], cached) -> tuple[list[Determination | Failure], list[dict]]:
+    """The parsed letters in the order asked, and the chunks still to embed (each text once)."""
     rows.sort(key=lambda row: row["order"])  # Ray gives rows back in any order
     parsed: list[Determination | Failure] = []
     todo: dict[str, dict] = {}
@@ -93,7 +106,7 @@ def read_on_ray(settings: Settings, address: str, files: list[Path], cached) -> 
         for digest, text, spans in json.loads(row["chunks"]):
             if digest not in todo and not cached(digest):
                 todo[digest] = {"hash": digest, "text": text, "spans": json.dumps(spans)}
-    return Letters(parsed, _embed_on_ray(settings, list(todo.values())))
+    return parsed, list(todo.values())
 
 
 def _parse_row(settings: Settings, row: dict) -> dict:
