@@ -12,6 +12,7 @@ without a restart.
 from __future__ import annotations
 
 import gc
+import signal
 import socket
 import sys
 
@@ -64,7 +65,8 @@ class WorkerServer(BaseApplication):
         self.settings = settings
         self.options = {"bind": [f"fd://{sock.fileno()}"], "workers": workers, "threads": threads,
                         "worker_class": "gthread", "timeout": TIMEOUT_S, "loglevel": "warning",
-                        "accesslog": None, "post_fork": _number_worker, "proc_name": "precedent"}
+                        "accesslog": None, "proc_name": "precedent", "post_fork": _number_worker,
+                        "post_worker_init": _leave_ctrl_c_to_the_arbiter}
         self.sock = sock  # gunicorn listens on a duplicate of its descriptor: keep this one open
         super().__init__()
 
@@ -95,6 +97,12 @@ _worker_number = 0
 def _number_worker(_arbiter, worker) -> None:
     global _worker_number
     _worker_number = worker.age  # 1..N at start, then counting up as workers are replaced
+
+
+def _leave_ctrl_c_to_the_arbiter(_worker) -> None:
+    """Ignore Ctrl-C in a worker: the arbiter, which gets it too, tells each worker to quit, and a
+    second signal during a worker's exit would print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def serve(settings: Settings, host: str, port: int, workers: int, threads: int) -> None:

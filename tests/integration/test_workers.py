@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -65,7 +66,7 @@ def served(tmp_path, corpus_index):
     server = subprocess.Popen(
         [sys.executable, "-m", "indexer", "serve", "--workers", "2", "--port", str(port),
          "--index", str(index)], env={**ENV, "PRECEDENT_INSTANCE": str(tmp_path / "instance")},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_S
     try:
@@ -80,11 +81,11 @@ def served(tmp_path, corpus_index):
             time.sleep(1)
         yield base, index, server
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGINT)  # Ctrl-C: the arbiter and every worker get it
         try:
-            output = server.communicate(timeout=30)[0]
+            output = server.communicate(timeout=60)[0]
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             output = server.communicate()[0]
     assert "Traceback" not in output, output
 
