@@ -78,10 +78,16 @@ def cli():
 @cli.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="Drop determinations whose source file is gone.")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+              help="Read, parse and embed on a Ray cluster (a local one without an ADDRESS; give one as "
+                   "--ray=ADDRESS or after the paths).")
 @common
-def index_command(paths, prune, index_dir, as_json):
+def index_command(paths, prune, ray_address, index_dir, as_json):
     """Ingest letter files and folders (.txt, .pdf) into the index, incrementally."""
-    report = build(list(paths), config.load(index=index_dir), prune=prune)
+    if ray_address is None:
+        report = build(list(paths), config.load(index=index_dir), prune=prune)
+    else:
+        report = _build_on_ray(list(paths), config.load(index=index_dir), prune, ray_address)
     for failure in report.failed:
         click.echo(f"skipped {failure.path}: {failure.error}", err=True)
     for warning in report.warnings:
@@ -92,6 +98,17 @@ def index_command(paths, prune, index_dir, as_json):
         click.echo(report.summary())
     if report.failed and not (report.added or report.updated or report.unchanged):
         sys.exit(EXIT_NOTHING)
+
+
+def _build_on_ray(paths: list[Path], settings: config.Settings, prune: bool, address: str):
+    if address != "local" and Path(address).exists():  # `--ray corpus/`: a path, not an address
+        paths, address = [*paths, Path(address)], "local"
+    from .ingest import cluster  # Ray is loaded only for a build on it
+
+    try:
+        return cluster.build_on_ray(paths, settings, prune, address)
+    except cluster.ClusterError as error:
+        raise Failure(str(error), EXIT_USAGE) from None
 
 
 @cli.command("parse")
@@ -191,16 +208,39 @@ def saved_show_command(search_id, k, index_dir, as_json):
     _print_response(response, False)
 
 
+def _worker_count(_context, _parameter, value: str) -> int:
+    """--workers: a whole number of processes, 1 or more."""
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise Failure(f"--workers takes a whole number of processes, 1 or more, not {value!r}", EXIT_USAGE)
+    return count
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=4, show_default=True, type=int)
+@click.option("--threads", type=int, help="Threads per process [default: 4, or 2 per worker process].")
+@click.option("--workers", default="1", show_default=True, callback=_worker_count,
+              help="Server processes over one read-only index (more than 1: gunicorn).")
 @common
-def serve_command(host, port, threads, index_dir, as_json):
+def serve_command(host, port, threads, workers, index_dir, as_json):
     """Serve the web UI and JSON API (production WSGI server)."""
+    if workers > 1:
+        from webui import workers as processes  # gunicorn: loaded only to serve with several
+
+        try:
+            processes.serve(config.load(index=index_dir), host, port, workers,
+                            threads or processes.THREADS_PER_WORKER)
+        except processes.PortInUse as error:
+            raise Failure(str(error), EXIT_USAGE) from None
+        return
     from webui import create_app  # the web app is the CLI's edge, loaded only to serve
     from webui.server import create_server
 
+    threads = threads or 4
     engine = _engine(index_dir)
     engine.warm()  # open the index and load the model up front
     # fewer heavy requests than threads, so one thread is always free for /healthz

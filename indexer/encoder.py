@@ -45,13 +45,13 @@ def _batches(items: list, size: int) -> Iterator[list]:
 class Encoder:
     """Load a sentence-transformers model once and embed chunks and queries with it."""
 
-    def __init__(self, model: str = BUNDLED_MODEL, cache_size: int = 512):
+    def __init__(self, model: str = BUNDLED_MODEL, cache_size: int = 512, device: str = "cpu"):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer
 
         self.name = model
-        self.model = SentenceTransformer(model_path(model), device="cpu")
+        self.model = SentenceTransformer(model_path(model), device=device)
         dimension = (getattr(self.model, "get_embedding_dimension", None)
                      or self.model.get_sentence_embedding_dimension)
         self.dimension = int(dimension())
@@ -92,9 +92,9 @@ class Encoder:
                                 max_length=self.model.max_seq_length, return_offsets_mapping=True)
             offsets = encoded.pop("offset_mapping").numpy()
             with torch.inference_mode():
-                output = self.model.forward(dict(encoded))
-            pooled = torch.nn.functional.normalize(output["sentence_embedding"], dim=1).numpy()
-            tokens = output["token_embeddings"].numpy()
+                output = self.model.forward({k: v.to(self.model.device) for k, v in encoded.items()})
+            pooled = torch.nn.functional.normalize(output["sentence_embedding"], dim=1).cpu().numpy()
+            tokens = output["token_embeddings"].cpu().numpy()
             mask = encoded["attention_mask"].numpy().astype(bool)
             sentence_vectors = []
             for row, (_, sentence_spans) in enumerate(batch):

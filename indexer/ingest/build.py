@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from .. import near_duplicates
@@ -61,6 +62,22 @@ class BuildReport:
                 f"{len(self.failed)} failed")
 
 
+Vectors = dict[str, tuple[np.ndarray, np.ndarray]]  # embed hash -> chunk vector, its sentences' vectors
+
+
+@dataclass
+class Letters:
+    """Letters read and parsed elsewhere (on a cluster): per file a Determination or why not, in the
+    order asked, and the vectors of their chunks embedded there."""
+
+    parsed: list[Determination | Failure]
+    vectors: Vectors = field(default_factory=dict)
+
+
+# Read, parse (and perhaps chunk and embed) the changed files; told which embed hashes are cached.
+LetterReader = Callable[[list[Path], Callable[[str], bool]], Letters]
+
+
 @dataclass
 class _Pending:
     path: str
@@ -73,18 +90,22 @@ def sha256(data: bytes) -> str:
 
 
 def build(paths: list[Path], settings: Settings, prune: bool = False,
-          encoder: Encoder | Callable[[], Encoder] | None = None) -> BuildReport:
-    """Index the letters under paths into settings.index; return what happened."""
+          encoder: Encoder | Callable[[], Encoder] | None = None,
+          reader: LetterReader | None = None) -> BuildReport:
+    """Index the letters under paths into settings.index; return what happened. A reader reads and
+    parses the changed files elsewhere (and may embed their chunks); by default they are read here."""
     root = IndexDir(settings.index)
     with root.writer_lock():
-        return _Build(root, settings, encoder).run(paths, prune)
+        return _Build(root, settings, encoder, reader).run(paths, prune)
 
 
 class _Build:
-    def __init__(self, root: IndexDir, settings: Settings, encoder):
+    def __init__(self, root: IndexDir, settings: Settings, encoder, reader: LetterReader | None = None):
         self.root = root
         self.settings = settings
         self._encoder = encoder
+        self.reader = reader
+        self.vectors: Vectors = {}  # embedded by the reader
         self.report = BuildReport()
         self.reread = False  # the parser changed: treat every known file as changed
 
@@ -103,7 +124,7 @@ class _Build:
             for doc_id in stale:
                 self.store.remove_determination(doc_id)
             added = self._add(pending)
-            embed(self.store, added, self.encoder, self.settings.batch_size)
+            embed(self.store, added, self.encoder, self.settings.batch_size, self.vectors)
             near_duplicates.regroup(self.store, self.settings.near_duplicate_threshold)
             keyword_backend.write(staging / KEYWORD_DIR, stale, added)
             manifest = self._write_vectors(staging)
@@ -158,7 +179,7 @@ class _Build:
 
     def _read_changed(self, files: list[Path], prune: bool) -> tuple[list[_Pending], list[str]]:
         known = self.store.sources()
-        pending: list[_Pending] = []
+        changed: list[tuple[Path, str, str]] = []  # file, resolved path, content hash
         stale_paths: list[str] = []
         seen: set[str] = set()
         for file in tqdm(files, desc="reading", unit="file", disable=None, leave=False):
@@ -175,8 +196,11 @@ class _Build:
             if path in known and known[path][0] == digest and not self.reread:
                 self.report.unchanged += 1
                 continue
-            determination = self._parse(file)
-            if determination is None:
+            changed.append((file, path, digest))
+        pending: list[_Pending] = []
+        for (_, path, digest), determination in zip(changed, self._parse_all(changed), strict=True):
+            if isinstance(determination, Failure):
+                self.report.failed.append(determination)
                 continue
             if path in known:
                 stale_paths.append(path)
@@ -190,19 +214,14 @@ class _Build:
             self.report.removed += len(gone)
         return pending, self._drop_sources(stale_paths)
 
-    def _parse(self, file: Path) -> Determination | None:
-        """Read and parse one letter; record why not and return None when it cannot be."""
-        try:
-            text, warnings = read_letter(file, self.settings.max_file_bytes)
-            determination = parse_text(text, file.name)
-        except ReadError as error:
-            self.report.failed.append(Failure(str(file), str(error)))
-            return None
-        except (ValueError, IndexError, KeyError, RecursionError) as error:
-            self.report.failed.append(Failure(str(file), f"could not parse: {error}"))
-            return None
-        determination.warnings.extend(warnings)
-        return determination
+    def _parse_all(self, changed: list[tuple[Path, str, str]]) -> list[Determination | Failure]:
+        files = [file for file, _, _ in changed]
+        if self.reader is None or not files:
+            return [parse_letter(file, self.settings.max_file_bytes)
+                    for file in tqdm(files, desc="parsing", unit="file", disable=None, leave=False)]
+        letters = self.reader(files, self.store.has_embedding)
+        self.vectors = letters.vectors
+        return letters.parsed
 
     def _drop_sources(self, paths: list[str]) -> list[str]:
         """Forget these source files; return the determinations no file supports any more."""
@@ -265,17 +284,40 @@ class _Build:
         return 384 if self._encoder is None else self.encoder().dimension
 
 
+def parse_letter(file: Path, max_bytes: int) -> Determination | Failure:
+    """Read and parse one letter, or say why it cannot be."""
+    try:
+        text, warnings = read_letter(file, max_bytes)
+        determination = parse_text(text, file.name)
+    except ReadError as error:
+        return Failure(str(file), str(error))
+    except (ValueError, IndexError, KeyError, RecursionError) as error:
+        return Failure(str(file), f"could not parse: {error}")
+    determination.warnings.extend(warnings)
+    return determination
+
+
+def embedding_input(determination: Determination, chunk: Chunk) -> tuple[str, str, list[tuple[int, int]]]:
+    """What a chunk is embedded from: its embed hash, the text, and its sentences' spans in that text."""
+    text = chunk.embedding_text(determination)
+    return content_hash(text), text, sentence_spans(text, chunk.text)
+
+
 def embed(store: Store, added: list[tuple[Determination, list[Chunk]]], encoder: Callable[[], Encoder],
-          batch_size: int) -> None:
-    """Record every chunk; embed those whose text has no cached embedding (loading the model only then)."""
+          batch_size: int, vectors: Vectors | None = None) -> None:
+    """Record every chunk; save the vectors given, and embed those whose text has neither a cached nor a
+    given embedding (loading the model only then)."""
     todo: dict[str, tuple[str, list[tuple[int, int]]]] = {}
     for determination, chunks in added:
         for chunk in chunks:
-            text = chunk.embedding_text(determination)
-            digest = content_hash(text)
+            digest, text, spans = embedding_input(determination, chunk)
             store.add_chunk(chunk, digest)
-            if digest not in todo and not store.has_embedding(digest):
-                todo[digest] = (text, sentence_spans(text, chunk.text))
+            if digest in todo or store.has_embedding(digest):
+                continue
+            if vectors and digest in vectors:
+                store.save_embedding(digest, *vectors[digest])
+            else:
+                todo[digest] = (text, spans)
     if not todo:
         return
     hashes = list(todo)

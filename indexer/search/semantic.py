@@ -16,6 +16,8 @@ from ..store import StoredChunk
 from .base import Scores
 
 VECTORS, SENTENCES = "vectors.faiss", "sentences.npy"
+# A flat index's vectors mapped from the file, never copied: server workers share one copy of them.
+MAPPED = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY
 SENTENCE_RESCORE = 300  # only the best chunks are rescored by their closest sentence
 
 
@@ -23,7 +25,7 @@ class FaissSemanticIndex:
     """An open FAISS index over chunk vectors, with the sentence vectors of every chunk."""
 
     def __init__(self, directory: Path, chunks: list[StoredChunk], sentence_weight: float):
-        self.index = faiss.read_index(str(directory / VECTORS))
+        self.index = faiss.read_index(str(directory / VECTORS), MAPPED)
         faiss.omp_set_num_threads(1)  # one query at a time: a second OpenMP pool only contends
         self.sentence_vectors = np.load(directory / SENTENCES, mmap_mode="r")
         self.chunks = chunks
