@@ -239,6 +239,15 @@ def markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write(results: dict, out: Path) -> str:
+    """Write results as JSON and as the Markdown table; return the table."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{results['date']}.json").write_text(json.dumps(results, indent=1))
+    table = markdown(results)
+    (out / f"{results['date']}.md").write_text(table)
+    return table
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -273,16 +282,12 @@ def main(argv: list[str] | None = None) -> dict:
                datetime.now(UTC).isoformat(timespec="seconds"), "short": args.short,
                "plan": plan.__dict__ | {"sizes": list(plan.sizes)}, "machine": machine(), "git": git(),
                "sizes": []}
-    work = Path(args.workdir)
+    work, out = Path(args.workdir), Path(args.out)
     for size in plan.sizes:
         results["sizes"].append(measure_size(size, plan, work, args.rebuild, args.server_args.split()))
-    results["machine"]["load_average_at_end"] = list(os.getloadavg())
-    results["wall_s"] = round(time.perf_counter() - started, 1)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{results['date']}.json").write_text(json.dumps(results, indent=1))
-    table = markdown(results)
-    (out / f"{results['date']}.md").write_text(table)
+        results["machine"]["load_average_at_end"] = list(os.getloadavg())
+        results["wall_s"] = round(time.perf_counter() - started, 1)
+        table = write(results, out)  # after each size, so an interrupted run keeps what it measured
     print(table)
     print(f"written to {out / results['date']}.json and .md", file=sys.stderr)
     return results

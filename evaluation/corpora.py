@@ -67,7 +67,7 @@ def prepare(size: int, work: Path, seed: int = 1234, pool: int = 0) -> Corpus:
 
 def build_record(corpus: Corpus, rebuild: bool = False, sample: int = 512) -> dict:
     """Build the corpus's index from scratch and measure it, or reuse the record of an earlier build."""
-    if not rebuild and corpus.record.exists() and (corpus.index / "CURRENT").exists():
+    if not rebuild and corpus.record.exists() and current(corpus.index):
         record = json.loads(corpus.record.read_text())
         if record.get("corpus") == corpus.key:
             record["cached"] = True
@@ -80,6 +80,25 @@ def build_record(corpus: Corpus, rebuild: bool = False, sample: int = 512) -> di
     corpus.record.write_text(json.dumps(record, indent=1))
     record["cached"] = False
     return record
+
+
+def current(index: Path) -> bool:
+    """Whether the index exists and was built by this parser with today's settings (a stale one is
+    rebuilt: re-reading every letter would otherwise land in the re-index figures)."""
+    from indexer import settings
+    from indexer.errors import IndexUnavailable
+    from indexer.generations import IndexDir, Manifest
+    from indexer.ingest.parse import PARSER_VERSION
+
+    try:
+        generation = IndexDir(index).current()
+        if generation is None:
+            return False
+        manifest = Manifest.load(generation)
+        manifest.check(settings.load(index=str(index)))
+    except (IndexUnavailable, OSError, ValueError):
+        return False
+    return manifest.parser_version == PARSER_VERSION
 
 
 def measure_build(letters: Path, index: Path, sample: int) -> tuple[dict, dict]:

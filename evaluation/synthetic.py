@@ -284,8 +284,8 @@ class _Fixed(_Case):
 
     def __init__(self, rng: random.Random, scenarios: list[Scenario], number: int):
         super().__init__(rng, scenarios, number)
-        self._summary = super().summary()
-        self._rationales = {s.key: super().rationale(s) for s in scenarios}
+        self._summary = _Case.summary(self)
+        self._rationales = {s.key: _Case.rationale(self, s) for s in scenarios}
 
     def summary(self) -> list[str]:
         return self._summary
