@@ -176,17 +176,23 @@ def rows(size: dict) -> list[tuple[str, str]]:
                                 f"{build['distinct_chunks'] / wall:,.1f} embedded chunks/s"),
            ("build peak memory", _fmt(build["peak_rss_mb"], " MB"))]
     stages = build.get("stages")
-    if isinstance(stages, dict):
-        out += [(f"stage: {name}", _fmt(value, " s") if isinstance(value, int | float) else str(value))
+    if isinstance(stages, dict) and stages:
+        out += [(f"build stage: {name}", _fmt(value, " s") if isinstance(value, int | float) else str(value))
                 for name, value in stages.items()]
+        embed_s = stages.get("embed")
+        if isinstance(embed_s, int | float) and embed_s > 0 and build.get("embedded"):
+            out.append(("embedding in the build", f"{build['embedded'] / embed_s:,.1f} chunks/s"))
     elif stages:
-        out.append(("stages", json.dumps(stages)[:200]))
+        out.append(("build stages", json.dumps(stages)[:200]))
     else:
-        out.append(("stages", "not reported by this build"))
+        out.append(("build stages", "not reported by this build"))
+    rates = [sample["bare_chunks_per_s"], sample["pipeline_chunks_per_s"]]
     out += [("read+parse / chunk (sample)", f"{sample['read_parse_ms_per_letter']} / "
                                            f"{sample['chunk_ms_per_letter']} ms per letter"),
-            ("embedding: bare model / pipeline (sample)",
-             f"{_fmt(sample['bare_chunks_per_s'])} / {_fmt(sample['pipeline_chunks_per_s'])} chunks/s"),
+            ("embedding (sample): bare model.encode / pipeline"
+             + (" / forward passes only" if "forward_chunks_per_s" in sample else ""),
+             " / ".join(_fmt(r) for r in [*rates, sample.get("forward_chunks_per_s")] if r is not None)
+             + " chunks/s"),
             ("index on disk", f"{size['index']['bytes'] / 2**20:,.1f} MB, "
                               f"{size['index']['bytes_per_letter'] / 1024:,.1f} KB per letter"),
             ("server start (to /healthz)", _fmt(size["server"]["start_s"], " s"))]

@@ -129,6 +129,8 @@ def measure_build(letters: Path, index: Path, sample: int) -> tuple[dict, dict]:
     figures = {"wall_s": round(wall, 2), "determinations": report.determinations, "chunks": report.chunks,
                "distinct_chunks": distinct, "failed": len(report.failed),
                "stages": plain(getattr(report, "stages", None)), "peak_rss_mb": round(peak, 1)}
+    if hasattr(report, "embedded"):  # chunks the build ran through the model (newer BuildReports)
+        figures["embedded"] = report.embedded
     files = sorted(letters.rglob("*.txt"))
     return figures, measure_stages(files, sample, loaded[0] if loaded else None)
 
@@ -151,7 +153,8 @@ def plain(value):
 def measure_stages(files: list[Path], sample: int, encoder=None) -> dict:
     """Per-stage costs on a sample of letters, measured here, not by the build:
     read+parse and chunk per letter, and the embedding rate of the bare model (model.encode) against
-    the pipeline's Encoder.chunks (which also pools per-sentence vectors) on the same chunks."""
+    the pipeline's Encoder.chunks (which also pools per-sentence vectors) on the same chunks, and of
+    the forward passes alone where the Encoder offers forward_rate."""
     from indexer import settings
     from indexer.encoder import Encoder
     from indexer.ingest.build import sentence_spans
@@ -185,12 +188,16 @@ def measure_stages(files: list[Path], sample: int, encoder=None) -> dict:
     for _ in encoder.chunks(chosen, [texts[t] for t in chosen], config.batch_size):
         pass
     pipeline_s = time.perf_counter() - started
-    return {"letters": len(picked), "read_parse_ms_per_letter": round(parse_s * 1000 / len(picked), 2),
-            "chunk_ms_per_letter": round(chunk_s * 1000 / len(picked), 2),
-            "chunks_per_letter": round(sum(len(c) for _, c in chunked) / len(picked), 2),
-            "embedded_chunks": len(chosen),
-            "bare_chunks_per_s": round(len(chosen) / bare_s, 1),
-            "pipeline_chunks_per_s": round(len(chosen) / pipeline_s, 1)}
+    figures = {"letters": len(picked), "read_parse_ms_per_letter": round(parse_s * 1000 / len(picked), 2),
+               "chunk_ms_per_letter": round(chunk_s * 1000 / len(picked), 2),
+               "chunks_per_letter": round(sum(len(c) for _, c in chunked) / len(picked), 2),
+               "embedded_chunks": len(chosen),
+               "bare_chunks_per_s": round(len(chosen) / bare_s, 1),
+               "pipeline_chunks_per_s": round(len(chosen) / pipeline_s, 1)}
+    forward = getattr(encoder, "forward_rate", None)  # the model's forward passes alone, where offered
+    if forward:
+        figures["forward_chunks_per_s"] = round(forward(chosen, config.batch_size), 1)
+    return figures
 
 
 def doc_ids(index: Path) -> list[tuple[str, str]]:

@@ -78,11 +78,13 @@ def test_reindexing_one_letter_replaces_it_and_leaves_the_rest(results):
 
 
 def test_the_table_is_written_and_printed(results):
-    _, table, printed, _ = results
+    data, table, printed, _ = results
     assert "| | 60 letters |" in table and table in printed
     for line in ("hybrid, new questions p50 / p95", "4 clients: failures", "server memory after load",
                  "re-index after touching / editing / reverting one letter"):
         assert line in table
+    stages = data["sizes"][0]["build"]["stages"]
+    assert all(f"build stage: {name}" in table for name in stages or {})
 
 
 def test_a_second_run_reuses_the_letters_and_the_build(results):
