@@ -258,6 +258,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", help="letters per corpus, comma-separated (default 1000,10000)")
+    parser.add_argument("--letters", type=int, help="one corpus of this many letters (= --sizes N)")
     parser.add_argument("--short", action="store_true", help="60 letters, 30 questions, 4 clients x 5 s (CI)")
     parser.add_argument("--questions", type=int, help="new questions per mode (default 200)")
     parser.add_argument("--clients", type=int, help="concurrent clients (default 16)")
@@ -273,6 +274,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     plan = SHORT if args.short else FULL
+    if args.letters and not args.sizes:
+        args.sizes = str(args.letters)
     try:
         sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else plan.sizes
     except ValueError:
