@@ -13,6 +13,7 @@ reliability suite reuses run_load against its own servers.
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import math
 import os
@@ -145,8 +146,10 @@ def run_load(base_url: str, clients: int, duration_s: float, mix: dict[str, floa
              timeout: float = 120) -> LoadResult:
     """Send the mix from clients threads for duration_s; return counts, failures and latencies.
 
-    questions is drawn from once per request that needs one (pass an endless iterator of new
-    questions to avoid repeats); doc_ids are picked at random for similar and pages requests.
+    The first requests take each kind of the mix in turn, so every kind is sent at least once
+    (given as many requests); then kinds are drawn by weight. questions is drawn from once per
+    request that needs one (pass an endless iterator of new questions to avoid repeats); doc_ids
+    are picked at random for similar and pages requests.
     """
     mix = mix or DEFAULT_MIX
     for kind in mix:
@@ -160,8 +163,11 @@ def run_load(base_url: str, clients: int, duration_s: float, mix: dict[str, floa
         raise ValueError("similar and pages requests need doc_ids")
     deadline = time.perf_counter() + duration_s
 
+    sent = itertools.count()
+
     def next_request(rng: random.Random) -> Request:
-        kind = rng.choices(kinds, weights)[0]
+        number = next(sent)  # the first requests go through the mix in turn: every kind is sent
+        kind = kinds[number] if number < len(kinds) else rng.choices(kinds, weights)[0]
         if kind in ("similar", "pages", "determination"):
             return request_for(kind, doc_id=rng.choice(ids))
         with draw:

@@ -63,7 +63,7 @@ def server():
 def test_load_counts_requests_and_failures_per_kind(server):
     stream = (f"question {n}" + (" fail" if n % 4 == 0 else "") for n in itertools.count())
     result = load.run_load(server, clients=3, duration_s=1.0,
-                           mix={"search": 2, "chat": 1, "similar": 1, "pages": 1},
+                           mix={"search": 20, "chat": 1, "similar": 1, "pages": 0.001},
                            questions=stream, doc_ids=["CM1", "CM2"])
     data = result.to_dict()
     asked = _Handler.asked
