@@ -204,7 +204,7 @@ def rows(size: dict) -> list[tuple[str, str]]:
                         + (f" ({run['failures']} failed)" if run["failures"] else "")))
     similar = size["similar"]
     out += [("similar cases p50 / p95", f"{_fmt(similar['p50_ms'])} / {_fmt(similar['p95_ms'])} ms"),
-            (f"{load_['clients']} clients, {load_['duration_s']:.0f} s: throughput",
+            (f"{load_['clients']} clients for {load_['planned_s']:.0f} s: throughput",
              f"{load_['throughput_rps']:,.2f} requests/s"),
             (f"{load_['clients']} clients: p50 / p95",
              f"{_fmt(load_['p50_ms'])} / {_fmt(load_['p95_ms'])} ms"),
@@ -230,10 +230,9 @@ def markdown(results: dict) -> str:
              + (" — SHORT run" if results["short"] else ""), "",
              "| | " + " | ".join(f"{s['letters']:,} letters" for s in sizes) + " |",
              "|---|" + "---|" * len(sizes)]
-    table = [rows(s) for s in sizes]
-    for number, (what, _) in enumerate(table[0]):
-        values = (t[number][1] if number < len(t) else "" for t in table)
-        lines.append(f"| {what} | " + " | ".join(values) + " |")
+    table = [dict(rows(s)) for s in sizes]
+    for what in dict.fromkeys(label for t in table for label in t):  # every line, in order
+        lines.append(f"| {what} | " + " | ".join(t.get(what, "–") for t in table) + " |")
     lines += ["", "New questions are asked once per server lifetime; repeated ones are the same questions "
                   "asked again (caches warm). Latency is over HTTP, one client, /api/search with excerpts."]
     for s in sizes:

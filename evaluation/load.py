@@ -120,7 +120,8 @@ def _round(value: float | None) -> float | None:
 @dataclass
 class LoadResult:
     clients: int
-    duration_s: float
+    planned_s: float  # how long clients kept sending
+    duration_s: float  # until the last answer came back
     requests: int = 0
     failures: int = 0
     latencies: dict[str, list[float]] = field(default_factory=dict)
@@ -133,7 +134,7 @@ class LoadResult:
 
     def to_dict(self) -> dict:
         every = [ms for values in self.latencies.values() for ms in values]
-        return {"clients": self.clients, "duration_s": round(self.duration_s, 1),
+        return {"clients": self.clients, "planned_s": self.planned_s, "duration_s": round(self.duration_s, 1),
                 "requests": self.requests, "failures": self.failures,
                 "throughput_rps": round(self.throughput, 2), **summary(every),
                 "by_kind": {kind: {**summary(values), "failures": self.failed.get(kind, 0)}
@@ -156,7 +157,7 @@ def run_load(base_url: str, clients: int, duration_s: float, mix: dict[str, floa
         request_for(kind, "check", "check")  # an unknown kind fails here, before any thread starts
     stream: Iterator[str] = iter(questions)
     draw = threading.Lock()
-    result = LoadResult(clients, duration_s)
+    result = LoadResult(clients, duration_s, duration_s)
     kinds, weights = list(mix), list(mix.values())
     ids = list(doc_ids or [])
     if any(k in ("similar", "pages", "determination") for k in kinds) and not ids:
