@@ -6,6 +6,8 @@ STAMP   := $(VENV)/.installed
 INDEX   ?= index
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
+# make bench BENCH_ARGS="--sizes 1000,10000,100000" (or --short, --rebuild, --clients 32 ...)
+BENCH_ARGS ?=
 
 .PHONY: install index run test test-fast bench eval lint clean
 
@@ -31,7 +33,7 @@ test-fast: install
 	$(PY) -m pytest -q tests/unit
 
 bench: install
-	$(PY) -m evaluation.bench
+	$(PY) -m evaluation.bench $(BENCH_ARGS)
 
 eval: install
 	$(PY) -m evaluation.run

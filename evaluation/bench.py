@@ -1,106 +1,304 @@
-"""make bench: indexing throughput, query latency per mode, memory and index size.
+"""make bench: what a reviewer waits for, at 1,000 and 10,000 letters, measured over HTTP.
 
-    python -m evaluation.bench [--letters 400]
+    python -m evaluation.bench                      # 1k and 10k letters (make bench)
+    python -m evaluation.bench --sizes 1000,10000,100000
+    python -m evaluation.bench --short              # 60 letters, a few seconds of load (CI)
 
-Synthetic letters are generated into .cache/bench/letters and indexed into .cache/bench/index
-(incrementally: a second run re-embeds nothing). Numbers are printed, not asserted.
+For each size: varied synthetic letters (cached under .cache/bench/), the index build (time,
+throughput, stages, the embedding rate of the pipeline against the bare model), the real
+server (`precedent serve`) as a subprocess, latency p50/p95 per mode for questions never asked
+before and for the same questions asked again, similar cases, 16 concurrent clients for 30 s,
+the server's memory, index size per letter, re-indexing one changed letter, and the start-up
+time of single commands. Results go to bench/results/<date>.json and .md (and are printed).
+Nothing is asserted: these are measurements.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import json
+import os
+import platform
 import statistics
+import subprocess
+import sys
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from indexer import settings as config
-from indexer.generations import IndexDir
-from indexer.ingest.build import build
-from indexer.ingest.parse import parse_text
-from indexer.search.query import MODES
-from indexer.search.searcher import Searcher
-from indexer.store import Store
-
-from . import synthetic
-from .run import load_judged
+from . import corpora, load, questions
 
 ROOT = Path(__file__).parent.parent
+MODES = ("keyword", "semantic", "hybrid")
 
 
-def size_of(directory: Path) -> int:
-    return sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())
+@dataclass(frozen=True)
+class Plan:
+    sizes: tuple[int, ...]
+    questions: int  # new questions per mode (then each asked again)
+    similar: int  # new doc ids for similar cases
+    clients: int
+    duration_s: float
+    repeats: int  # runs of each single command
+    sample: int  # chunks in the embedding-rate sample
+    pool: int  # > 0: letters beyond 10,000 reuse the clinical text of this many cases
 
 
-def searcher_free_unique(index: Path) -> int:
-    """Count the distinct embeddings stored (synthetic letters repeat scenario text)."""
-    store = Store(IndexDir(index).require() / "store.sqlite", readonly=True)
+FULL = Plan((1000, 10000), 200, 100, 16, 30.0, 3, 512, 4000)
+SHORT = Plan((60,), 30, 10, 4, 5.0, 1, 64, 0)
+
+
+def machine() -> dict:
+    model = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
+                  if line.startswith("model name")), platform.processor() or None)
+    memory = next((int(line.split()[1]) for line in _read("/proc/meminfo").splitlines()
+                   if line.startswith("MemTotal")), 0)
+    return {"cpu": model, "cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)),
+            "memory_gb": round(memory / 2**20, 1), "platform": platform.platform(),
+            "python": platform.python_version(), "load_average_at_start": list(os.getloadavg())}
+
+
+def git() -> dict:
+    def run(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+    return {"commit": run("rev-parse", "HEAD") or None, "branch": run("rev-parse", "--abbrev-ref", "HEAD"),
+            "dirty": bool(run("status", "--porcelain", "--untracked-files=no"))}
+
+
+def _read(path: str) -> str:
     try:
-        return store.count_embeddings()
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+def _timed(args: list[str], env: dict | None = None) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True, env=env)
+    return time.perf_counter() - started, done
+
+
+def process_start(index: Path, letter: Path, doc_id: str, asked: list[str], repeats: int) -> dict:
+    """Wall time of single commands, start to exit (median of repeats); search asks a new question."""
+    runs = {"parse": lambda _: ["parse", str(letter)],
+            "show": lambda _: ["show", doc_id, "--index", str(index)],
+            "search": lambda n: ["search", asked[n], "--index", str(index)]}
+    out = {}
+    for name, args in runs.items():
+        times = []
+        for n in range(repeats):
+            seconds, done = _timed(load.command(*args(n)))
+            if done.returncode != 0:
+                raise RuntimeError(f"precedent {name} failed: {done.stderr.strip()[-300:]}")
+            times.append(seconds)
+        out[f"{name}_s"] = round(statistics.median(times), 2)
+    return out
+
+
+def reindex_one(corpus: corpora.Corpus, letter: Path) -> dict:
+    """Wall time of `precedent index <folder>` after touching one letter, editing it, and reverting it."""
+    original = letter.read_bytes()
+    index = ["index", str(corpus.letters), "--index", str(corpus.index), "--json"]
+    out = {}
+    try:
+        for step, content in (("touched", original),
+                              ("edited", original + b"\nAddendum: the reviewer also read a later progress "
+                                                    b"report, which does not change the determination.\n"),
+                              ("reverted", original)):
+            letter.write_bytes(content)
+            os.utime(letter)
+            seconds, done = _timed(load.command(*index))
+            if done.returncode != 0:
+                raise RuntimeError(f"precedent index failed: {done.stderr.strip()[-300:]}")
+            report = json.loads(done.stdout)
+            out[f"{step}_s"] = round(seconds, 2)
+            out[f"{step}_updated"] = report["updated"]
     finally:
-        store.close()
+        letter.write_bytes(original)
+    return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--letters", type=int, default=400)
-    parser.add_argument("--workdir", default=str(ROOT / ".cache" / "bench"))
-    args = parser.parse_args()
-    work = Path(args.workdir)
-    letters = synthetic.generate(args.letters, seed=1234, prefix="bench")
-    synthetic.write(letters, work / "letters")
+def measure_size(size: int, plan: Plan, work: Path, rebuild: bool, server_args: list[str]) -> dict:
+    pool = plan.pool if size > 10000 else 0
+    corpus = corpora.prepare(size, work, pool=pool)
+    print(f"[{size} letters] building the index (or reusing the cached one)", file=sys.stderr)
+    record = corpora.build_record(corpus, rebuild=rebuild, sample=plan.sample)
+    generation = (corpus.index / (corpus.index / "CURRENT").read_text().strip())
+    on_disk = corpora.size_on_disk(generation)
+    ids = corpora.doc_ids(corpus.index)
+    stream = questions.questions(seed=1)  # the same questions at every size
+    result = {"letters": size, "pool": pool, "build": record["build"], "sample": record["sample"],
+              "build_cached": record["cached"], "build_measured_at": record["measured_at"],
+              "index": {"bytes": on_disk, "bytes_per_letter": round(on_disk / size)}}
+    print(f"[{size} letters] starting the server", file=sys.stderr)
+    with load.Server(corpus.index, work / "logs" / f"serve-{size}.log", server_args) as server:
+        result["server"] = {"start_s": round(server.start_s, 1)}
+        latency = {}
+        for mode in MODES:
+            asked = [next(stream) for _ in range(plan.questions)]
+            requests = [load.request_for(mode, q) for q in asked]
+            latency[mode] = {"new": load.ask_each(server.url, requests, f"{mode}, new"),
+                             "repeated": load.ask_each(server.url, requests, f"{mode}, repeated")}
+        result["latency"] = latency
+        similar_ids = [doc_id for doc_id, _ in ids[:: max(1, len(ids) // plan.similar)]][: plan.similar]
+        result["similar"] = load.ask_each(server.url, [load.request_for("similar", doc_id=d)
+                                                       for d in similar_ids], "similar")
+        print(f"[{size} letters] {plan.clients} clients for {plan.duration_s:.0f} s", file=sys.stderr)
+        result["load"] = load.run_load(server.url, plan.clients, plan.duration_s, load.DEFAULT_MIX,
+                                       stream, [d for d, _ in ids], seed=size).to_dict()
+        result["server"].update(server.memory())
+    doc_id, path = ids[len(ids) // 2]
+    result["process_start"] = process_start(corpus.index, Path(path), doc_id,
+                                            [next(stream) for _ in range(plan.repeats)], plan.repeats)
+    result["reindex_one"] = reindex_one(corpus, Path(path))
+    return result
 
+
+def _fmt(value, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        value = f"{value:,.1f}" if value < 1000 else f"{value:,.0f}"
+    elif isinstance(value, int):
+        value = f"{value:,}"
+    return f"{value}{unit}"
+
+
+def rows(size: dict) -> list[tuple[str, str]]:
+    """One size's figures as (what, value) lines of the Markdown table."""
+    build, sample, load_ = size["build"], size["sample"], size["load"]
+    wall = build["wall_s"] or 1
+    out = [("chunks (distinct ones embedded)", f"{_fmt(build['chunks'])} ({_fmt(build['distinct_chunks'])})"),
+           ("build wall time" + (" (cached)" if size["build_cached"] else ""), _fmt(build["wall_s"], " s")),
+           ("build throughput", f"{size['letters'] / wall:,.1f} letters/s, "
+                                f"{build['distinct_chunks'] / wall:,.1f} embedded chunks/s"),
+           ("build peak memory", _fmt(build["peak_rss_mb"], " MB"))]
+    stages = build.get("stages")
+    if isinstance(stages, dict) and stages:
+        out += [(f"build stage: {name}", _fmt(value, " s") if isinstance(value, int | float) else str(value))
+                for name, value in stages.items()]
+        embed_s = stages.get("embed")
+        if isinstance(embed_s, int | float) and embed_s > 0 and build.get("embedded"):
+            out.append(("embedding in the build", f"{build['embedded'] / embed_s:,.1f} chunks/s"))
+    elif stages:
+        out.append(("build stages", json.dumps(stages)[:200]))
+    else:
+        out.append(("build stages", "not reported by this build"))
+    rates = [sample["bare_chunks_per_s"], sample["pipeline_chunks_per_s"]]
+    out += [("read+parse / chunk (sample)", f"{sample['read_parse_ms_per_letter']} / "
+                                           f"{sample['chunk_ms_per_letter']} ms per letter"),
+            ("embedding (sample): bare model.encode / pipeline"
+             + (" / forward passes only" if "forward_chunks_per_s" in sample else ""),
+             " / ".join(_fmt(r) for r in [*rates, sample.get("forward_chunks_per_s")] if r is not None)
+             + " chunks/s"),
+            ("index on disk", f"{size['index']['bytes'] / 2**20:,.1f} MB, "
+                              f"{size['index']['bytes_per_letter'] / 1024:,.1f} KB per letter"),
+            ("server start (to /healthz)", _fmt(size["server"]["start_s"], " s"))]
+    for mode, runs in size["latency"].items():
+        for kind in ("new", "repeated"):
+            run = runs[kind]
+            out.append((f"{mode}, {kind} questions p50 / p95",
+                        f"{_fmt(run['p50_ms'])} / {_fmt(run['p95_ms'])} ms"
+                        + (f" ({run['failures']} failed)" if run["failures"] else "")))
+    similar = size["similar"]
+    out += [("similar cases p50 / p95", f"{_fmt(similar['p50_ms'])} / {_fmt(similar['p95_ms'])} ms"),
+            (f"{load_['clients']} clients for {load_['planned_s']:.0f} s: throughput",
+             f"{load_['throughput_rps']:,.2f} requests/s"),
+            (f"{load_['clients']} clients: p50 / p95",
+             f"{_fmt(load_['p50_ms'])} / {_fmt(load_['p95_ms'])} ms"),
+            (f"{load_['clients']} clients: failures", f"{load_['failures']} of {load_['requests']}"),
+            ("server memory after load (RSS / peak)",
+             f"{_fmt(size['server']['rss_mb'])} / {_fmt(size['server']['hwm_mb'])} MB")]
+    reindex, start = size["reindex_one"], size["process_start"]
+    out += [("re-index after touching / editing / reverting one letter",
+             f"{reindex['touched_s']} / {reindex['edited_s']} / {reindex['reverted_s']} s"),
+            ("`precedent parse` / `show` / `search`", f"{start['parse_s']} / {start['show_s']} / "
+                                                       f"{start['search_s']} s")]
+    return out
+
+
+def markdown(results: dict) -> str:
+    sizes = results["sizes"]
+    m, g = results["machine"], results["git"]
+    lines = [f"# Precedent benchmark, {results['date']}", "",
+             f"{m['cpu']}, {m['usable_cores']} cores, {m['memory_gb']} GB; load average "
+             f"{m['load_average_at_start'][0]:.2f} at the start, "
+             f"{m['load_average_at_end'][0]:.2f} at the end; "
+             f"commit {(g['commit'] or '?')[:10]}{' (dirty)' if g['dirty'] else ''}"
+             + (" — SHORT run" if results["short"] else ""), "",
+             "| | " + " | ".join(f"{s['letters']:,} letters" for s in sizes) + " |",
+             "|---|" + "---|" * len(sizes)]
+    table = [dict(rows(s)) for s in sizes]
+    for what in dict.fromkeys(label for t in table for label in t):  # every line, in order
+        lines.append(f"| {what} | " + " | ".join(t.get(what, "–") for t in table) + " |")
+    lines += ["", "New questions are asked once per server lifetime; repeated ones are the same questions "
+                  "asked again (caches warm). Latency is over HTTP, one client, /api/search with excerpts."]
+    for s in sizes:
+        if s["pool"]:
+            lines.append(f"At {s['letters']:,} letters the clinical text of each letter is one of "
+                         f"{s['pool']:,} cases, under its own header, so only "
+                         f"{s['build']['distinct_chunks']:,} distinct chunks were embedded; "
+                         f"the index still holds all {s['build']['chunks']:,} chunks.")
+    return "\n".join(lines) + "\n"
+
+
+def write(results: dict, out: Path) -> str:
+    """Write results as JSON and as the Markdown table; return the table."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{results['date']}.json").write_text(json.dumps(results, indent=1))
+    table = markdown(results)
+    (out / f"{results['date']}.md").write_text(table)
+    return table
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", help="letters per corpus, comma-separated (default 1000,10000)")
+    parser.add_argument("--letters", type=int, help="one corpus of this many letters (= --sizes N)")
+    parser.add_argument("--short", action="store_true", help="60 letters, 30 questions, 4 clients x 5 s (CI)")
+    parser.add_argument("--questions", type=int, help="new questions per mode (default 200)")
+    parser.add_argument("--clients", type=int, help="concurrent clients (default 16)")
+    parser.add_argument("--duration", type=float, help="seconds of concurrent load (default 30)")
+    parser.add_argument("--rebuild", action="store_true", help="build the indexes again even when cached")
+    parser.add_argument("--server-args", default="",
+                        help='extra `precedent serve` options, e.g. "--threads 8"')
+    parser.add_argument("--workdir", default=str(ROOT / ".cache" / "bench"), help="corpora and indexes")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"), help="where results are written")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
+    plan = SHORT if args.short else FULL
+    if args.letters and not args.sizes:
+        args.sizes = str(args.letters)
+    try:
+        sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else plan.sizes
+    except ValueError:
+        sys.exit(f"--sizes takes whole numbers separated by commas, not {args.sizes!r}")
+    if any(s < 10 for s in sizes):
+        sys.exit("--sizes: each corpus needs at least 10 letters")
+    plan = Plan(sizes, args.questions or plan.questions, plan.similar, args.clients or plan.clients,
+                args.duration or plan.duration_s, plan.repeats, plan.sample, plan.pool)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     started = time.perf_counter()
-    for letter in letters:
-        parse_text(letter.text, letter.name)
-    parse_ms = (time.perf_counter() - started) * 1000 / len(letters)
-
-    settings = config.load(index=str(work / "index"))
-    started = time.perf_counter()
-    report = build([work / "letters", ROOT / "corpus"], settings, prune=True)
-    build_s = time.perf_counter() - started
-    started = time.perf_counter()
-    again = build([work / "letters", ROOT / "corpus"], settings, prune=True)
-    rebuild_s = time.perf_counter() - started
-
-    started = time.perf_counter()
-    searcher = Searcher(settings)
-    searcher.encoder.query("warm up")
-    open_s = time.perf_counter() - started
-    queries = [case["query"] for case in load_judged()]
-    print(f"corpus: {report.determinations} determinations, {report.chunks} chunks "
-          f"(index {size_of(work / 'index') / 2**20:.1f} MB on disk)")
-    print(f"parse: {parse_ms:.2f} ms per letter")
-    embedded = report.added + report.updated
-    unique = searcher_free_unique(work / "index")
-    print(f"build: {build_s:.1f} s for {embedded} new letters"
-          + (f" ({report.chunks / build_s:.1f} chunks/s; {unique} distinct chunk texts embedded,"
-             f" the rest reused by content hash)" if embedded else " (all cached)"))
-    print(f"incremental rebuild with nothing changed: {rebuild_s:.2f} s "
-          f"({again.unchanged} unchanged)")
-    print(f"open index + load model: {open_s:.1f} s")
-    print(f"{'mode':<10}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}   ({len(queries)} queries, "
-          f"first run uncached, then repeated)")
-    for mode in MODES:
-        searcher.clear_caches()  # cold: a question nobody asked before; warm: asked again
-        for label in ("cold", "warm"):
-            times = []
-            for query in queries:
-                t = time.perf_counter()
-                searcher.search(query, mode=mode)
-                times.append((time.perf_counter() - t) * 1000)
-            times.sort()
-            p95 = times[int(0.95 * (len(times) - 1))]
-            print(f"{mode + ' ' + label:<14}{statistics.median(times):>4.1f}{p95:>8.1f}"
-                  f"{times[-1]:>8.1f}")
-    similar = []
-    for doc_id in list(searcher.determinations)[:30]:
-        t = time.perf_counter()
-        searcher.similar(doc_id=doc_id)
-        similar.append((time.perf_counter() - t) * 1000)
-    print(f"similar(doc_id) p50 {statistics.median(similar):.1f} ms")
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory of this process (build + search): {rss:.0f} MB")
+    results = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "started_at":
+               datetime.now(UTC).isoformat(timespec="seconds"), "short": args.short,
+               "plan": plan.__dict__ | {"sizes": list(plan.sizes)}, "machine": machine(), "git": git(),
+               "sizes": []}
+    work, out = Path(args.workdir), Path(args.out)
+    for size in plan.sizes:
+        results["sizes"].append(measure_size(size, plan, work, args.rebuild, args.server_args.split()))
+        results["machine"]["load_average_at_end"] = list(os.getloadavg())
+        results["wall_s"] = round(time.perf_counter() - started, 1)
+        table = write(results, out)  # after each size, so an interrupted run keeps what it measured
+    print(table)
+    print(f"written to {out / results['date']}.json and .md", file=sys.stderr)
+    return results
 
 
 if __name__ == "__main__":

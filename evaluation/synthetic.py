@@ -7,13 +7,16 @@ spaces after sentences), so parsing, retrieval and benchmarks are exercised on t
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import textwrap
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
+from . import varied
 from .scenarios import SCENARIOS, Scenario
 
 LAYOUTS = ("imr-issues-decisions", "final-determination-letter", "medical-professional-review")
@@ -274,6 +277,62 @@ def generate(count: int, seed: int = 7, prefix: str = "synthetic") -> list[Lette
         name = f"{prefix}_{number:03d}.txt"
         letters.append(case.truth(name, layout, text))
     return letters
+
+
+class _Fixed(_Case):
+    """A case whose clinical text (summary, rationales) is written once and reused as it is."""
+
+    def __init__(self, rng: random.Random, scenarios: list[Scenario], number: int):
+        super().__init__(rng, scenarios, number)
+        self._summary = _Case.summary(self)
+        self._rationales = {s.key: _Case.rationale(self, s) for s in scenarios}
+
+    def summary(self) -> list[str]:
+        return self._summary
+
+    def rationale(self, scenario: Scenario) -> str:
+        return self._rationales[scenario.key]
+
+    def reissued(self, rng: random.Random, number: int) -> _Fixed:
+        """The same clinical text under another letter's header: case number, reviewer, claim."""
+        other = copy.copy(self)
+        other.rng, other.number = rng, number
+        other.specialty, other.subspecialty = rng.choice(SPECIALTIES)
+        other.states = ["California"] + rng.sample(STATES[1:], rng.randint(0, 2))
+        return other
+
+
+LAYOUT_OF = {"imr-issues-decisions": _layout_a, "final-determination-letter": _layout_b,
+             "medical-professional-review": _layout_c}
+
+
+def generate_varied(count: int, seed: int = 7, prefix: str = "bench", pool: int = 0) -> Iterator[Letter]:
+    """Yield count letters over composed scenarios (varied.py) mixed with the hand-written ones.
+
+    Every letter has its own case number. With pool > 0 the clinical text of each letter (items,
+    summary, rationales) is one of pool cases written once, under the letter's own header, so a
+    corpus of any size holds at most about pool x layouts distinct texts to embed.
+    """
+    rng = random.Random(seed)
+    cases: list[_Fixed] = []
+    numbers: set[str] = set()
+    for number in range(count):
+        layout = LAYOUTS[number % len(LAYOUTS)]
+        if pool and len(cases) >= pool:
+            case = rng.choice(cases).reissued(rng, number)
+        else:
+            items = rng.choices([1, 2, 3], weights=[6, 3, 1])[0]
+            scenarios = [SCENARIOS[rng.randrange(len(SCENARIOS))] if rng.random() < 0.15
+                         else varied.scenario(rng) for _ in range(items)]
+            scenarios = list({s.key: s for s in scenarios}.values())
+            case = (_Fixed if pool else _Case)(rng, scenarios, number)
+            if pool:
+                cases.append(case)
+        while case.case_number in numbers:
+            case.case_number = f"CM{rng.randint(13, 16)}-{rng.randint(0, 9999999):07d}"
+        numbers.add(case.case_number)
+        text = render(LAYOUT_OF[layout](case), rng, doubled=rng.random() < 0.8)
+        yield case.truth(f"{prefix}_{number:06d}.txt", layout, text)
 
 
 def write(letters: list[Letter], directory: Path) -> None:

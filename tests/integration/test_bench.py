@@ -1,0 +1,96 @@
+"""make bench, end to end in its short mode: a real index, the real server, every figure written.
+
+Nothing about speed is asserted (timings belong to the benchmark); this checks that the harness
+runs unattended and that its JSON holds every figure the full run reports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from evaluation import corpora
+from tests.paths import ROOT
+
+pytestmark = pytest.mark.slow
+
+# figures the build may leave out: stage timings appear once the BuildReport carries them
+OPTIONAL = {"stages"}
+
+
+def _missing(value, path="") -> list[str]:
+    if isinstance(value, dict):
+        return [m for key, v in value.items() if key not in OPTIONAL for m in _missing(v, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [m for n, v in enumerate(value) for m in _missing(v, f"{path}[{n}]")]
+    return [path] if value is None else []
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    work = tmp_path_factory.mktemp("bench")
+    done = subprocess.run(
+        [sys.executable, "-m", "evaluation.bench", "--short", "--workdir", str(work / "cache"),
+         "--out", str(work / "results")],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+        timeout=1800)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (written,) = (work / "results").glob("*.json")
+    return json.loads(written.read_text()), written.with_suffix(".md").read_text(), done.stdout, work
+
+
+def test_every_figure_is_measured(results):
+    data = results[0]
+    assert _missing(data) == []
+    assert data["short"] is True and data["git"]["commit"] and data["machine"]["cores"] >= 1
+    (size,) = data["sizes"]
+    build = size["build"]
+    assert size["letters"] == build["determinations"] == 60 and build["failed"] == 0
+    assert 0 < build["distinct_chunks"] <= build["chunks"]
+    assert size["sample"]["bare_chunks_per_s"] > 0 and size["sample"]["pipeline_chunks_per_s"] > 0
+    assert size["index"]["bytes_per_letter"] > 0
+    assert size["server"]["rss_mb"] > 0 and size["server"]["hwm_mb"] >= size["server"]["rss_mb"]
+
+
+def test_questions_are_asked_over_http_without_failures(results):
+    data = results[0]
+    (size,) = data["sizes"]
+    for mode in ("keyword", "semantic", "hybrid"):
+        for kind in ("new", "repeated"):
+            run = size["latency"][mode][kind]
+            assert run["count"] == 30 and run["failures"] == 0, (mode, kind, run)
+    assert size["similar"]["count"] == 10 and size["similar"]["failures"] == 0
+    load = size["load"]
+    assert load["clients"] == 4 and load["requests"] > 0 and load["failures"] == 0, load["errors"]
+    assert {"search", "chat", "similar", "pages"} <= set(load["by_kind"])
+
+
+def test_reindexing_one_letter_replaces_it_and_leaves_the_rest(results):
+    data = results[0]
+    (size,) = data["sizes"]
+    reindex = size["reindex_one"]
+    assert (reindex["touched_updated"], reindex["edited_updated"], reindex["reverted_updated"]) == (0, 1, 1)
+    assert set(size["process_start"]) == {"parse_s", "show_s", "search_s"}
+
+
+def test_the_table_is_written_and_printed(results):
+    data, table, printed, _ = results
+    assert "| | 60 letters |" in table and table in printed
+    for line in ("hybrid, new questions p50 / p95", "4 clients: failures", "server memory after load",
+                 "re-index after touching / editing / reverting one letter"):
+        assert line in table
+    stages = data["sizes"][0]["build"]["stages"]
+    assert all(f"build stage: {name}" in table for name in stages or {})
+
+
+def test_a_second_run_reuses_the_letters_and_the_build(results):
+    data, _, _, work = results
+    corpus = corpora.prepare(60, work / "cache")
+    assert corpora.current(corpus.index)
+    record = corpora.build_record(corpus)
+    assert record["cached"] is True
+    assert record["build"] == data["sizes"][0]["build"]
