@@ -35,6 +35,18 @@ def search():
                                  answers.read_k(args.get("k")), answers.read_filters(args))
 
 
+@bp.get("/api/contrast")
+def contrast():
+    return answers.contrast_answer(request.args.get("q"), answers.read_filters(request.args))
+
+
+@bp.get("/api/rates")
+def rates():
+    args = request.args
+    return answers.rates_answer(args.get("q"), args.get("by"), answers.read_mode(args.get("mode")),
+                                answers.read_filters(args))
+
+
 @bp.get("/api/determinations/<path:doc_id>")
 def determination(doc_id):
     return answers.determination_answer(doc_id, request.args.get("q"),

@@ -16,9 +16,9 @@ def index():
     if not query:
         return render_template("chat.html", answers=[], conversation_id=None, mode="hybrid")
     mode = answers.read_mode(request.args.get("mode"))
-    answer = answers.search_answer(query, mode, answers.read_k(request.args.get("k")),
-                                   answers.read_filters(request.args))
-    answer["message_text"] = query
+    filters = answers.read_filters(request.args)
+    answer = answers.search_answer(query, mode, answers.read_k(request.args.get("k")), filters)
+    answer.update(answers.panels(query, mode, filters), message_text=query)
     return render_template("chat.html", answers=[answer], conversation_id=None, mode=mode)
 
 
@@ -32,9 +32,10 @@ def ask():
         set_filter = answers.read_filters({key: value})
     drop = form.get("drop") or None
     mode = answers.read_mode(form.get("mode")) if form.get("mode") else None
+    fetched = request.headers.get("X-Requested-With") == "fetch"
     answer = answers.chat_answer(form.get("conversation_id") or None, form.get("message"), mode,
-                                 set_filter, drop)
-    if request.headers.get("X-Requested-With") == "fetch":
+                                 set_filter, drop, panels=fetched)
+    if fetched:
         html = render_template("_answer.html", answer=answer, conversation_id=answer[
             "conversation_id"], mode=mode or "hybrid")
         return html, 200, {"X-Conversation-Id": answer["conversation_id"]}
@@ -54,6 +55,15 @@ def conversation(conversation_id):
 def determination(doc_id):
     data = answers.determination_answer(doc_id, request.args.get("q"))
     return render_template("determination.html", d=data, query=request.args.get("q") or "")
+
+
+@bp.get("/contrast")
+def contrast():
+    query = request.args.get("q")
+    if not query:
+        return render_template("contrast.html", query="", contrast=None)
+    data = answers.contrast_answer(query, answers.read_filters(request.args))
+    return render_template("contrast.html", query=query, contrast=data)
 
 
 @bp.route("/similar", methods=["GET", "POST"])
