@@ -40,8 +40,10 @@ class Letters:
         return self.determinations[doc_id].issues[index]
 
 
-def letter(doc_id, treatment, decision, reasons=(), specialty=("Orthopedic Surgery",), decided="2017-01-10"):
-    return Determination(doc_id=doc_id, source=f"{doc_id}.txt", format="imr-issues-decisions", case_number=doc_id,
+def letter(doc_id, treatment, decision, reasons=(), specialty=("Orthopedic Surgery",),
+           decided="2017-01-10"):
+    return Determination(doc_id=doc_id, source=f"{doc_id}.txt", format="imr-issues-decisions",
+                         case_number=doc_id,
                          reviewer=Reviewer(specialty=list(specialty)), patient=Patient(),
                          issues=[Issue(item=treatment, decision=decision, treatment=treatment, body_part=None,
                                        guidelines=[], rationale="", reasons=list(reasons))],
@@ -51,7 +53,8 @@ def letter(doc_id, treatment, decision, reasons=(), specialty=("Orthopedic Surge
 LETTERS = Letters([
     letter("a", "physical therapy", "Upheld", ["no functional improvement documented"]),
     letter("b", "physical therapy", "Upheld", ["no functional improvement documented"], ("Chiropractor",)),
-    letter("c", "physical therapy", "Overturned", ["functional improvement documented"], decided="2016-12-20"),
+    letter("c", "physical therapy", "Overturned", ["functional improvement documented"],
+           decided="2016-12-20"),
     letter("d", "mri", "Overturned", ["red flags or neurological findings present"]),
     letter("e", "mri", None),  # no decision read: not counted
 ])
