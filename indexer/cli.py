@@ -226,7 +226,8 @@ def contrast_text(contrast: Contrast) -> str:
     if contrast.message:
         lines.append(contrast.message)
     for side, results in (("UPHELD", contrast.upheld), ("OVERTURNED", contrast.overturned)):
-        lines.append(f"\n{side} ({contrast.totals.get(side.capitalize(), len(results))} match)")
+        total = contrast.totals.get(side.capitalize(), len(results))
+        lines.append(f"\n{side} ({total} match{'es' if total != 1 else ''})")
         for r in results:
             lines.append(f"  {r.rank}. {r.doc_id}  {r.item or ''}  {r.url}")
             if r.reasons:

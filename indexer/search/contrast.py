@@ -26,7 +26,8 @@ from .similar import Source, rank
 
 SIDES = (reasons.UPHELD, reasons.OVERTURNED)
 PER_SIDE = 3
-MOST_TREATMENTS = 3  # a letter with many items is contrasted on its first few treatments
+MOST_TREATMENTS = 10  # a letter with many items (up to 21) is contrasted on its first ten treatments
+NEAREST_CUTOFF = 0.0
 
 
 @dataclass
@@ -73,7 +74,7 @@ def for_question(searcher, raw: str, filters: dict | None = None, k: int = PER_S
     return Contrast(q.raw, understood, treatment, sides[reasons.UPHELD], sides[reasons.OVERTURNED],
                     _differences(searcher.collection, sides[reasons.UPHELD][:1],
                                  sides[reasons.OVERTURNED][:1]),
-                    _message(treatment, totals), totals=totals)
+                    _message(searcher.collection, treatment, totals), totals=totals)
 
 
 def _side(filters: dict, soft_reason: str | None, decision: str) -> tuple[dict, tuple]:
@@ -114,8 +115,8 @@ def for_determination(searcher, doc_id: str, k: int = 2) -> list[Contrast]:
         pair = ([mine], sides[other][:1]) if issue.decision == reasons.UPHELD else (sides[other][:1], [mine])
         this = {"doc_id": doc_id, "issue_index": index, "item": issue.item, "decision": issue.decision,
                 "treatment": issue.treatment}
-        message = None if sides[other] else (f"No {other} determination for {issue.treatment} is close "
-                                              "enough to compare.")
+        message = (None if sides[other] else
+                   f"No other {other} determination for {issue.treatment} in the index.")
         contrasts.append(Contrast(source.label, {"text": source.label, "filters": {
             "treatment": issue.treatment}}, issue.treatment, sides[reasons.UPHELD],
             sides[reasons.OVERTURNED], _differences(collection, *pair), message, this))
@@ -140,7 +141,8 @@ def _closest(searcher, source: Source, filters: dict, k: int) -> list[Result]:
     mask, allowed = passing(searcher.collection, checked)
     mask = mask.copy()
     mask[source.own_positions] = False
-    scores = searcher.semantic.search(source.vector, mask, searcher.settings.similarity_cutoff)
+    # Same treatment and decision is the filter already: the nearest are shown even when not close.
+    scores = searcher.semantic.search(source.vector, mask, NEAREST_CUTOFF)
     ranked, shared = rank(searcher.collection, scores, source, allowed, searcher.settings.second_chunk_weight)
     return [result_for(searcher.collection, searcher.semantic, r, number, {}, source.vector, scores,
                        shared[r.doc_id]) for number, r in enumerate(ranked[:k], start=1)]
@@ -161,12 +163,14 @@ def _citations(issue: Issue) -> list[str]:
     return list(dict.fromkeys(citation_label(c) for c in issue.citations)) or list(issue.guidelines)
 
 
-def _message(treatment: str, totals: dict) -> str | None:
+def _message(collection, treatment: str, totals: dict) -> str | None:
+    """Say plainly which side is empty, and whether the index holds any such case at all."""
     missing = [d for d in SIDES if not totals.get(d)]
     if len(missing) == 2:
         return f"No determination for {treatment} matches this question, Upheld or Overturned."
-    if missing:
-        there = next(d for d in SIDES if d not in missing)
-        return (f"No {missing[0]} determination for {treatment} matches this question; "
-                f"{totals[there]} {there} do.")
-    return None
+    if not missing:
+        return None
+    decision, there = missing[0], next(d for d in SIDES if d not in missing)
+    _, allowed = passing(collection, check_filters({"treatment": treatment, "decision": decision}))
+    where = "matches this question" if allowed else "is in the index"
+    return f"No {decision} determination for {treatment} {where}; {totals[there]} {there} do."
