@@ -61,7 +61,8 @@ _ALLOWS = re.compile(
     rf"\b({_RANGE})\s+{_UNIT}\s+over\s+{_RANGE}\s+(?:weeks|months)|\b({_N})-visit (?:clinical )?trial")
 _ITEM_COUNT = re.compile(
     rf"(?i)(?:\btimes|\bx|#|\bquantity:?|\bqty:?)\s*({_N})\b(?!\s*(?:mg|mcg|%|day))|"
-    rf"\b({_N})\s+(?:[\w-]+\s+){{0,2}}?{_UNIT}\b|\b({_N})\s+times\s+(?:a|per)\s+week\s+(?:for|x)\s+({_N})\s+weeks")
+    rf"\b({_N})\s+(?:[\w-]+\s+){{0,2}}?{_UNIT}\b|\b({_N})\s+times\s+(?:a|per)\s+week\s+(?:for|x)\s+({_N})\s+weeks|"
+    r"\b(\d)\s*[xX×]\s*(\d{1,2})\b(?!\s*(?:mg|mcg|%|day))")
 _DURATION = re.compile(
     rf"(?i)\b(?:for|over|of|at least|more than|less than|since|within|after)\s+(?:the\s+(?:past|last)\s+)?"
     rf"(?:at least\s+|about\s+|over\s+)?({_RANGE})\s+(days?|weeks?|months?|years?)\b|"
@@ -152,8 +153,8 @@ def _sentence_facts(sentence: str, finding: bool) -> list[tuple[str, str]]:
 def requested_quantity(item: str) -> str | None:
     """The quantity an item asks for: "12 visits" (3 times a week for 4 weeks), "#60", "10mg #30"."""
     match = _ITEM_COUNT.search(item or "")
-    if match and match.group(4):
-        per_week, weeks = number(match.group(3)), number(match.group(4))
+    if match and (match.group(4) or match.group(6)):
+        per_week, weeks = (number(g) for g in (match.group(3, 4) if match.group(4) else match.group(5, 6)))
         if per_week and weeks:
             return f"{per_week * weeks} visits ({per_week} a week for {weeks} weeks)"
     dose = _DOSE.findall(item or "")

@@ -144,8 +144,11 @@ def _closest(searcher, source: Source, filters: dict, k: int) -> list[Result]:
     # Same treatment and decision is the filter already: the nearest are shown even when not close.
     scores = searcher.semantic.search(source.vector, mask, NEAREST_CUTOFF)
     ranked, shared = rank(searcher.collection, scores, source, allowed, searcher.settings.second_chunk_weight)
-    return [result_for(searcher.collection, searcher.semantic, r, number, {}, source.vector, scores,
-                       shared[r.doc_id]) for number, r in enumerate(ranked[:k], start=1)]
+    results = [result_for(searcher.collection, searcher.semantic, r, number, {}, source.vector, scores,
+                          shared[r.doc_id]) for number, r in enumerate(ranked[:k], start=1)]
+    for result in results:  # a page holds a pair per treatment: one passage each keeps it readable
+        result.excerpts = result.excerpts[:1]
+    return results
 
 
 def _differences(collection, upheld: list, overturned: list) -> list[Difference]:

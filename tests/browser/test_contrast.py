@@ -46,6 +46,7 @@ def test_rates_and_contrast(server, browser, width, height):
     assert box["width"] <= width and box["x"] >= 0
     font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.rate-words')).fontSize)")
     assert font >= 12
+    page.evaluate("document.querySelector('.ask').style.display = 'none'")  # the fixed box hides charts
     page.locator(".rates").screenshot(path=str(SCREENSHOTS / f"rates-{width}.png"))
 
     # A bar is a link: clicking it adds its treatment filter to the question.

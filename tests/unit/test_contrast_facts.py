@@ -71,6 +71,7 @@ def test_reasons_are_read_as_documented_facts():
     ("Physical therapy 2 times a week for 4 weeks, right knee", "8 visits (2 a week for 4 weeks)"),
     ("Physical therapy three times a week for two weeks", "6 visits (3 a week for 2 weeks)"),
     ("Six physical therapy visits for the lumbar", "Six physical therapy visits"),
+    ("Physical therapy 3x4 following left knee arthroscopy", "12 visits (3 a week for 4 weeks)"),
     ("Associated surgical service: Physical therapy, times 12", "times 12"),
     ("Norco 10/325mg #90", "10/325mg #90"),
     ("MRI of the lumbar spine", None),
