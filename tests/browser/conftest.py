@@ -15,7 +15,6 @@ import pytest
 from tests.paths import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 def free_port() -> int:

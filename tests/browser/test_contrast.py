@@ -12,10 +12,11 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.paths import ROOT
 
 pytest.importorskip("playwright.sync_api")
-SCREENSHOTS = ARTIFACTS / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")]
 
