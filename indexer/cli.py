@@ -19,6 +19,7 @@ from .errors import IndexUnavailable, NotFound, QueryError
 from .ingest.build import build
 from .ingest.parse import parse_text
 from .ingest.read import ReadError, read_letter
+from .search.contrast import Contrast
 from .search.query import MODES
 from .search.results import SearchResponse
 
@@ -219,6 +220,20 @@ def _worker_count(_context, _parameter, value: str) -> int:
     return count
 
 
+@cli.command("contrast")
+@click.argument("query")
+@click.option("-k", "k", type=click.IntRange(1, 20), default=3, show_default=True, help="Cases per side.")
+@click.option("--filter", "filters", multiple=True, metavar="KEY=VALUE")
+@common
+def contrast_command(query, k, filters, index_dir, as_json):
+    """The nearest Upheld and nearest Overturned determinations for a question, and what differs."""
+    contrast = _engine(index_dir).contrast(query, filters=_filters(filters), k=k)
+    if as_json:
+        click.echo(json.dumps(contrast.to_dict(), indent=1))
+    else:
+        click.echo(contrast_text(contrast))
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -303,6 +318,24 @@ def _print_saved(searches, as_json: bool) -> None:
                    + f"  ({search.mode}): {len(search.new)} new since {search.looked}")
         for doc_id in search.new:
             click.echo(f"   new: {doc_id}  /d/{doc_id}")
+
+
+def contrast_text(contrast: Contrast) -> str:
+    """A contrast as readable lines: each side's cases, then what differs between the best of each."""
+    lines = [f"Contrast for {contrast.treatment or '?'}: {contrast.query}"]
+    if contrast.message:
+        lines.append(contrast.message)
+    for side, results in (("UPHELD", contrast.upheld), ("OVERTURNED", contrast.overturned)):
+        total = contrast.totals.get(side.capitalize(), len(results))
+        lines.append(f"\n{side} ({total} match{'es' if total != 1 else ''})")
+        for r in results:
+            lines.append(f"  {r.rank}. {r.doc_id}  {r.item or ''}  {r.url}")
+            if r.reasons:
+                lines.append(f"     reasons: {'; '.join(r.reasons)}")
+    if contrast.differences:
+        lines.append("\nWhat differs (best upheld | best overturned):")
+        lines.extend(f"  {d.aspect}: {d.upheld} | {d.overturned}" for d in contrast.differences)
+    return "\n".join(lines)
 
 
 def _unescape(text: str) -> str:

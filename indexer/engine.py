@@ -18,8 +18,10 @@ from .encoder import Encoder
 from .errors import Busy, IndexUnavailable, NotFound, QueryError
 from .generations import IndexDir
 from .saved import Watchlist
+from .search.contrast import PER_SIDE, Contrast, for_determination, for_question
 from .search.followup import Turn, adjust, describe, refine
 from .search.highlight import mark_words
+from .search.rates import BY, RateRow, outcome_rates
 from .search.results import SearchResponse
 from .search.searcher import Searcher
 from .settings import Settings
@@ -95,6 +97,24 @@ class Engine:
         with self._held():
             return self.searcher().similar(doc_id=doc_id, text=readable(text) if text else text, k=k,
                                            filters=filters)
+
+    def contrast(self, query: str, filters: dict | None = None, k: int = PER_SIDE) -> Contrast:
+        """The nearest Upheld and nearest Overturned determinations for the question's treatment."""
+        with self._held():
+            return for_question(self.searcher(), readable(query), filters, k)
+
+    def contrast_determination(self, doc_id: str, k: int = 2) -> list[Contrast]:
+        """For each treatment of a determination, the closest cases decided either way."""
+        with self._held():
+            return for_determination(self.searcher(), doc_id, k)
+
+    def rates(self, query: str, by=BY, mode: str = "hybrid", filters: dict | None = None,
+              ignore=()) -> dict[str, list[RateRow]]:
+        """The share upheld and overturned over every match of a question, grouped each way in `by`."""
+        with self._held():
+            searcher = self.searcher()
+            response = searcher.search(readable(query), mode=mode, k=0, filters=filters, ignore=ignore)
+            return {key: outcome_rates(searcher.collection, response.matched, key) for key in by}
 
     def determination(self, doc_id: str) -> Determination:
         """One determination; read straight from the store when no search has opened the index."""

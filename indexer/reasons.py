@@ -402,6 +402,11 @@ def _is_finding(sentence: str) -> bool:
     return bool(_CASE_WEAK.search(sentence)) or not _GUIDELINE.search(sentence)
 
 
+def is_finding(sentence: str) -> bool:
+    """Tell whether a sentence is the reviewer's finding about this case, not quoted guideline text."""
+    return _is_finding(sentence)
+
+
 def _hits(side: str, sentence: str) -> list[str]:
     labels = []
     for label, pattern, unless in _COMPILED[side]:

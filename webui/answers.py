@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, url_for
 
 from indexer.errors import IndexUnavailable, QueryError
 from indexer.search.query import check_k, check_mode
+from indexer.search.rates import BY, check_by
 from indexer.search.similar import MAX_PASTED_CHARS
 
-from . import conversations, paging, validation
+from . import charts, conversations, paging, validation
 from .engine import get_engine
 from .errors import BadRequest
 
+RATE_TITLES = {"treatment": "Upheld and overturned by treatment", "reason": "By decisive reason",
+               "specialty": "By reviewer specialty", "year": "By year of decision"}
 DEFAULT_K = 10
 PAGE = 10  # results per "show more"
 MOST_SHOWN = validation.MOST_SHOWN
@@ -63,7 +67,7 @@ def _answer(answer: dict, explicit: dict) -> dict:
 
 
 def chat_answer(conversation_id: str | None, message: str | None, mode: str | None = None,
-                set_filter: dict | None = None, drop: str | None = None) -> dict:
+                set_filter: dict | None = None, drop: str | None = None, panels: bool = False) -> dict:
     """Run one conversation turn: a new question or a refinement of the previous one."""
     if conversation_id:
         if not conversations.exists(conversation_id):
@@ -74,8 +78,9 @@ def chat_answer(conversation_id: str | None, message: str | None, mode: str | No
     previous = history[-1][1] if history else None
     turn, message, response = get_engine().chat(previous, message, mode, set_filter, drop)
     conversation_id, number = conversations.record(conversation_id, message, turn)
-    return {**_answer(response.to_dict(), turn.filters), "conversation_id": conversation_id,
-            "turn": number, "message_text": message}
+    answer = {**_answer(response.to_dict(), turn.filters), "conversation_id": conversation_id,
+              "turn": number, "message_text": message}
+    return {**answer, **(turn_panels(turn) if panels else {})}
 
 
 def conversation_answers(conversation_id: str, shown: dict[int, int] | None = None) -> list[dict]:
@@ -85,7 +90,8 @@ def conversation_answers(conversation_id: str, shown: dict[int, int] | None = No
         raise BadRequest(f"no conversation {conversation_id!r}", 404)
     engine, shown = get_engine(), shown or {}
     return [{**_answer(engine.replay(turn, k=shown.get(number, DEFAULT_K)).to_dict(), turn.filters),
-             "conversation_id": conversation_id, "turn": number, "message_text": message}
+             "conversation_id": conversation_id, "turn": number, "message_text": message,
+             **turn_panels(turn)}
             for number, (message, turn) in enumerate(conversations.turns(conversation_id), start=1)]
 
 
@@ -123,13 +129,46 @@ def determination_answer(doc_id: str, query: str | None = None, similar_cases: b
     for issue in data["issues"]:
         issue["page"] = on_page.get(issue["section_id"], page)
     data["issue_of"] = {issue["section_id"]: issue for issue in data["issues"] if issue["section_id"]}
-    data["similar"] = []
+    data["similar"], data["contrast"] = [], []
     if similar_cases:
         try:
             data["similar"] = engine.similar(doc_id=doc_id, k=5).to_dict()["results"]
         except QueryError:  # a letter with no indexed text has nothing to compare
             pass
+        data["contrast"] = [c.to_dict() for c in engine.contrast_determination(doc_id)]
     return data
+
+
+def contrast_answer(query: str | None, filters: dict, k: int = 3) -> dict:
+    """The nearest Upheld and Overturned determinations for the question's treatment, and what differs."""
+    return get_engine().contrast(query, filters=filters, k=k).to_dict()
+
+
+def rates_answer(query: str | None, by: str | None, mode: str, filters: dict) -> dict:
+    """Outcome rates over every match, grouped one way: {"by", "rows"}."""
+    by = check_by(by)
+    rows = get_engine().rates(query, by=(by,), mode=mode, filters=filters)[by]
+    return {"by": by, "rows": [row.to_dict() for row in rows]}
+
+
+def panels(query: str, mode: str, filters: dict, ignore=()) -> dict:
+    """What an answer card shows beside its results: rate charts whose bars add a filter to the
+    question, and the link to contrast it."""
+    grouped = get_engine().rates(query, by=BY, mode=mode, filters=filters, ignore=ignore)
+
+    def href(row: dict, side: str) -> str | None:
+        added = row["filters"].get(side)
+        return url_for("pages.index", q=query, mode=mode, **{**filters, **added}) if added else None
+
+    charts_drawn = [{"by": by, "title": RATE_TITLES[by],
+                     "svg": charts.rate_chart([r.to_dict() for r in rows], RATE_TITLES[by],
+                                              f"rates-{by}-{secrets.token_hex(4)}", href)}
+                    for by, rows in grouped.items() if rows]
+    return {"rates": charts_drawn, "contrast_url": url_for("pages.contrast", q=query, **filters)}
+
+
+def turn_panels(turn) -> dict:
+    return panels(turn.query, turn.mode, dict(turn.filters), tuple(turn.ignore))
 
 
 def similar_answer(doc_id: str | None = None, text: str | None = None, k: int = DEFAULT_K,

@@ -18,6 +18,19 @@ def search():
     return answers.search_answer(asked.query, asked.mode, asked.k, asked.filters, asked.offset)
 
 
+@bp.get("/api/contrast")
+def contrast():
+    asked = validation.search_args()
+    return answers.contrast_answer(asked.query, asked.filters)
+
+
+@bp.get("/api/rates")
+def rates():
+    asked = validation.search_args()
+    by = validation.text(request.args.get("by"), "by", validation.MAX_VALUE_CHARS)
+    return answers.rates_answer(asked.query, by, asked.mode, asked.filters)
+
+
 @bp.get("/api/determinations/<path:doc_id>")
 def determination(doc_id):
     query, page = validation.determination_args()

@@ -16,7 +16,7 @@ def index():
     if not asked.query:
         return render_template("chat.html", answers=[], conversation_id=None, mode="hybrid")
     answer = answers.search_answer(asked.query, asked.mode, asked.k, asked.filters)
-    answer["message_text"] = asked.query
+    answer.update(answers.panels(asked.query, asked.mode, asked.filters), message_text=asked.query)
     more_args = {key: value for key, value in request.args.items() if key not in ("k", "offset")}
     return render_template("chat.html", answers=[answer], conversation_id=None, mode=asked.mode,
                            more_args=more_args)
@@ -32,10 +32,11 @@ def ask():
         set_filter = validation.filters({key: value})
     drop = validation.form_text("drop", validation.MAX_VALUE_CHARS)
     mode = validation.form_text("mode", validation.MAX_VALUE_CHARS)
+    fetched = request.headers.get("X-Requested-With") == "fetch"
     answer = answers.chat_answer(validation.form_text("conversation_id", validation.MAX_VALUE_CHARS),
                                  validation.form_text("message"), answers.read_mode(mode) if mode else None,
-                                 set_filter, drop)
-    if request.headers.get("X-Requested-With") == "fetch":
+                                 set_filter, drop, panels=fetched)
+    if fetched:
         html = render_template("_answer.html", answer=answer, conversation_id=answer[
             "conversation_id"], mode=mode or "hybrid")
         return html, 200, {"X-Conversation-Id": answer["conversation_id"]}
@@ -86,6 +87,15 @@ def saved_search(search_id):
 def saved_feed(search_id):
     search, letters = answers.saved_letters(search_id)
     return Response(feeds.atom(search, letters, request.url_root), mimetype="application/atom+xml")
+
+
+@bp.get("/contrast")
+def contrast():
+    asked = validation.search_args()
+    if not asked.query:
+        return render_template("contrast.html", query="", contrast=None)
+    data = answers.contrast_answer(asked.query, asked.filters)
+    return render_template("contrast.html", query=asked.query, contrast=data)
 
 
 @bp.route("/similar", methods=["GET", "POST"])

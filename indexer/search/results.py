@@ -44,9 +44,12 @@ class SearchResponse:
     facets: dict
     message: str | None
     results: list[Result]
+    # Every match as (doc_id, matched item), best first: what outcome rates count. Not in the JSON.
+    matched: list[tuple[str, int | None]] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict:
         data = dict(self.__dict__)
+        data.pop("matched")
         data["results"] = [r.to_dict() for r in self.results]
         return data
 

@@ -114,7 +114,8 @@ class Searcher:
                    for rank, r in enumerate(shown[:k], start=1)]
         return SearchResponse(
             query=q.raw, mode=mode, understood={"text": q.text, "filters": q.all_filters()},
-            total=len(ranked), facets=self.facets.count(ranked), message=None, results=results)
+            total=len(ranked), facets=self.facets.count(ranked), message=None, results=results,
+            matched=[(r.doc_id, r.issue_index) for r in ranked])
 
     def _fuse(self, mode: str, keyword_scores: Scores, semantic_scores: Scores) -> Scores:
         if mode == "keyword":
