@@ -23,7 +23,8 @@ MAX_QUERY_CHARS = 4000  # a question; the search reads the first 1000 and says s
 MAX_VALUE_CHARS = 200  # a filter value, a mode, a conversation id
 MAX_NESTING = 8  # our bodies are one level deep; a filters object makes two
 MAX_PAGE = 100_000
-RESERVED = {"q", "mode", "k", "offset", "page", "similar", "conversation_id", "message", "turn", "shown", "by"}
+RESERVED = {"q", "mode", "k", "offset", "page", "similar", "conversation_id", "message", "turn", "shown",
+            "by"}
 MOST_SHOWN = 200  # results a "show more" can reach
 FILTERS = set(FILTER_KEYS) | set(FILTER_ALIASES) | {"guideline_not"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
