@@ -39,6 +39,8 @@ SETTINGS = [
             "Share of a chunk's semantic score taken from its closest sentence."),
     Setting("similarity_cutoff", 0.3, "Lowest cosine similarity a semantic match may have."),
     Setting("query_cache", 512, "Query embeddings kept in memory."),
+    Setting("keyword_backend", "matrix",
+            "Keyword index a build writes: matrix (BM25F over a term matrix, numpy) or whoosh."),
 ]
 
 
@@ -59,6 +61,7 @@ class Settings:
     sentence_weight: float
     similarity_cutoff: float
     query_cache: int
+    keyword_backend: str
 
     @property
     def max_file_bytes(self) -> int:

@@ -38,7 +38,8 @@ class Searcher:
         self.generation, self.manifest = open_generation(settings)  # every file checked against its sha256
         try:
             self.collection = Collection(Store(self.generation / "store.sqlite", readonly=True))
-            self.keyword = open_keyword(self.generation, self.collection.chunks)
+            self.keyword = open_keyword(self.generation, self.collection.chunks,
+                                        self.manifest.keyword_backend)
             self.semantic = open_semantic(self.generation, self.collection.chunks,
                                           settings.sentence_weight)
         except (sqlite3.DatabaseError, OSError, RuntimeError, ValueError) as error:  # changed since
