@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from ..determination import Determination, Issue
 from ..errors import NotFound
 from ..store import Store, StoredChunk
@@ -17,6 +19,15 @@ class Collection:
         self.positions_of_doc: dict[str, list[int]] = {}
         for chunk in self.chunks:
             self.positions_of_doc.setdefault(chunk.doc_id, []).append(chunk.position)
+
+    @cached_property
+    def tables(self):
+        """The collection as arrays (tables.py), for ranking and facets over every match."""
+        from .facets import citation_labels
+        from .filters import issue_values
+        from .tables import Tables
+
+        return Tables(self.determinations, self.chunks, citation_labels, issue_values)
 
     def doc_of(self, position: int) -> str:
         return self.chunks[position].doc_id

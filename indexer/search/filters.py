@@ -51,14 +51,31 @@ def agreement(issue: Issue, understood: dict) -> float:
     """Score how well an item agrees with what the query named: 1.0 when in every respect."""
     factor = 1.0
     for key, wanted in understood.items():
+        if key in MISMATCH:
+            factor *= key_factor(key, _values(issue, key), wanted)
+    return factor
+
+
+def key_factor(key: str, values: list, wanted) -> float:
+    """How much an item with these values of one attribute agrees with the wanted value."""
+    have = [h for h in values if h]
+    if not have:
+        # An item with no reason read is not evidence against the asked reason.
+        return 1.0 if key == "reason" else UNKNOWN
+    if not _matches(key, wanted, have):
+        return SIBLING if key == "treatment" and _siblings(str(wanted), have) else MISMATCH[key]
+    return 1.0
+
+
+def agreement_factors(tables, understood: dict) -> np.ndarray:
+    """agreement() of every item of the collection (tables.py), one lookup per distinct value."""
+    factor = np.ones(len(tables.issues))
+    for key, wanted in understood.items():
         if key not in MISMATCH:
             continue
-        have = [h for h in _values(issue, key) if h]
-        if not have:
-            # An item with no reason read is not evidence against the asked reason.
-            factor *= 1.0 if key == "reason" else UNKNOWN
-        elif not _matches(key, wanted, have):
-            factor *= SIBLING if key == "treatment" and _siblings(str(wanted), have) else MISMATCH[key]
+        codes = tables.codes(key)
+        per_value = np.array([key_factor(key, list(v), wanted) for v in codes.distinct] or [1.0])
+        factor *= per_value[codes.codes]
     return factor
 
 
@@ -67,6 +84,10 @@ def _siblings(wanted: str, have: list[str]) -> bool:
     group = vocabulary.treatment_group(wanted)
     return group is not None and group != wanted and any(
         vocabulary.treatment_group(h) == group for h in have)
+
+
+def issue_values(issue: Issue, key: str) -> list[str | None]:
+    return _values(issue, key)
 
 
 def _values(issue: Issue, key: str) -> list[str | None]:

@@ -26,7 +26,7 @@ from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..determination import Chunk, Determination
-from .base import Scores
+from .base import ChunkScores, Scores
 from .keyword import (
     CACHE_SIZE,
     COMMON_SHARE,
@@ -290,7 +290,7 @@ class MatrixKeywordIndex:
         keep = positions >= 0
         if mask is not None:
             keep &= mask[np.where(keep, positions, 0)]
-        return dict(zip(positions[keep].tolist(), hits.scores[keep].tolist(), strict=True))
+        return ChunkScores(positions[keep], hits.scores[keep])
 
     # The query tree, evaluated as Whoosh's matchers score it: a union or an intersection sums its
     # parts' scores, a boost multiplies them, NOT matches every other chunk with a score of 1.

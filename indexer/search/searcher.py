@@ -20,7 +20,7 @@ from ..settings import Settings
 from ..store import Store, open_generation
 from . import fusion, ranking, similar
 from .backends import open_keyword, open_semantic
-from .base import Scores
+from .base import Scores, as_arrays
 from .collection import Collection
 from .excerpts import result_for
 from .facets import Facets
@@ -111,27 +111,32 @@ class Searcher:
         vector = self.encoder.query(q.semantic_text) if mode != "keyword" else None
         semantic_scores = ({} if vector is None else
                            self.semantic.search(vector, mask, self.settings.similarity_cutoff))
-        fused = self._fuse(mode, keyword_scores, semantic_scores)
-        matches = ranking.counted(self.collection, keyword_scores, semantic_scores)
-        ranked = ranking.rank(self.collection, fused, q.understood, allowed, matches,
-                              self.settings.second_chunk_weight)
+        keyword, semantic = as_arrays(keyword_scores), as_arrays(semantic_scores)
+        positions, scores = self._fuse(mode, keyword, semantic, keyword_scores, semantic_scores)
+        matches = ranking.counted_docs(self.collection, keyword, semantic[0])
+        ranked = ranking.rank_all(self.collection, positions, scores, q.understood, allowed, matches,
+                                  self.settings.second_chunk_weight)
+        top = ranked.top(k)
+        fused = ranked.chunk_score_of(top)
         terms = q.term_weights()
         results = [result_for(self.collection, self.semantic, r, rank, terms, vector, fused)
-                   for rank, r in enumerate(ranked[:k], start=1)]
+                   for rank, r in enumerate(top, start=1)]
         return SearchResponse(
             query=q.raw, mode=mode, understood={"text": q.text, "filters": q.all_filters()},
-            total=len(ranked), facets=self.facets.count(ranked), message=None, results=results)
+            total=len(ranked), facets=self.facets.count_items(ranked.issues), message=None,
+            results=results)
 
-    def _fuse(self, mode: str, keyword_scores: Scores, semantic_scores: Scores) -> Scores:
+    def _fuse(self, mode: str, keyword, semantic, keyword_scores: Scores, semantic_scores: Scores):
+        """Fused chunk scores as (positions, scores) arrays."""
         if mode == "keyword":
-            return keyword_scores
+            return keyword
         if mode == "semantic":
-            return semantic_scores
+            return semantic
         if self.settings.fusion == "rrf":
-            return fusion.rrf(keyword_scores, semantic_scores, self.settings.rrf_k,
-                              self.settings.semantic_weight)
-        return fusion.convex(keyword_scores, semantic_scores, self.settings.semantic_weight,
-                             self.settings.similarity_cutoff)
+            return as_arrays(fusion.rrf(keyword_scores, semantic_scores, self.settings.rrf_k,
+                                        self.settings.semantic_weight))
+        return fusion.convex_arrays(keyword, semantic, self.settings.semantic_weight,
+                                    self.settings.similarity_cutoff, len(self.collection.chunks))
 
     def similar(self, doc_id: str | None = None, text: str | None = None, k: int = 10,
                 filters: dict | None = None) -> SearchResponse:
