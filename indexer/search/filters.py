@@ -7,6 +7,8 @@ on its behalf, and the PT rationale does not.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from .. import vocabulary
@@ -22,29 +24,52 @@ SIBLING = 0.6  # another treatment of the same group (an H2 blocker for a PPI) i
 UNKNOWN = 0.85
 
 
-def allowed(collection: Collection, filters: dict
-            ) -> tuple[np.ndarray | None, dict[str, set[int]] | None]:
-    """Return a mask over chunk positions and, per determination, the disputed items that pass."""
+def allowed(collection: Collection, filters: dict) -> tuple[np.ndarray | None, Allowed | None]:
+    """Return a mask over chunk positions and, per determination, the disputed items that pass.
+
+    Each filter is tried once per distinct combination of the values it reads (tables.py), not once
+    per letter and item."""
     if not filters:
         return None, None
+    tables = collection.tables
     issue_level = any(key in filters for key in ISSUE_KEYS)
-    allowed: dict[str, set[int]] = {}
-    for doc_id, determination in collection.determinations.items():
-        if not letter_passes(determination, filters):
-            continue
-        passing = {i for i, issue in enumerate(determination.issues)
-                   if issue_passes(issue, filters)}
-        if issue_level and not passing:
-            continue
-        allowed[doc_id] = passing if issue_level else set(range(len(determination.issues)))
-    mask = np.zeros(len(collection.chunks), dtype=bool)
-    for chunk in collection.chunks:
-        issues = allowed.get(chunk.doc_id)
-        if issues is None:
-            continue
-        index = chunk.issue_index
-        mask[chunk.position] = index is None or not issue_level or index in issues
-    return mask, allowed
+    letters = tables.letter_test(lambda d: letter_passes(d, filters))
+    items = tables.issue_test(lambda i: issue_passes(i, filters)) & letters[tables.issue_doc]
+    if issue_level:
+        letters &= np.bincount(tables.issue_doc[items], minlength=len(tables.doc_ids)) > 0
+    else:
+        items = letters[tables.issue_doc]
+    own_item = np.zeros(len(tables.chunk_doc), dtype=bool)
+    has_item = tables.chunk_issue >= 0
+    own_item[has_item] = items[tables.chunk_issue[has_item]]
+    mask = letters[tables.chunk_doc] & ((tables.chunk_local < 0) | (not issue_level) | own_item)
+    return mask, Allowed(tables, letters, items)
+
+
+class Allowed(Mapping):
+    """doc_id -> the indexes of its items that pass, for the letters that pass; also as arrays."""
+
+    def __init__(self, tables, letters: np.ndarray, items: np.ndarray):
+        self.tables, self.letters, self.passing = tables, letters, items  # over letter and item numbers
+        self._dict: dict[str, set[int]] | None = None
+
+    def _as_dict(self) -> dict[str, set[int]]:
+        if self._dict is None:
+            tables = self.tables
+            passing: dict[str, set[int]] = {tables.doc_ids[d]: set() for d in np.flatnonzero(self.letters)}
+            for number in np.flatnonzero(self.passing).tolist():
+                passing[tables.doc_ids[tables.issue_doc[number]]].add(int(tables.issue_local[number]))
+            self._dict = passing
+        return self._dict
+
+    def __getitem__(self, doc_id: str) -> set[int]:
+        return self._as_dict()[doc_id]
+
+    def __iter__(self):
+        return iter(self._as_dict())
+
+    def __len__(self) -> int:
+        return int(self.letters.sum())
 
 
 def agreement(issue: Issue, understood: dict) -> float:

@@ -144,9 +144,10 @@ def _matched_issues(tables, docs: np.ndarray, letter_best: np.ndarray, positions
     wanted[docs] = True
     candidate = wanted[tables.issue_doc]
     if allowed:
-        passing = np.zeros(count, dtype=bool)
-        for doc_id, indexes in allowed.items():
-            if indexes:
+        passing = getattr(allowed, "passing", None)
+        if not isinstance(passing, np.ndarray):  # a plain {doc_id: item indexes}
+            passing = np.zeros(count, dtype=bool)
+            for doc_id, indexes in allowed.items():
                 start = tables.issue_start[tables.doc_number[doc_id]]
                 passing[[start + i for i in indexes]] = True
         some = np.bincount(tables.issue_doc[passing], minlength=len(tables.doc_ids)) > 0

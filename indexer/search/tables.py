@@ -88,11 +88,38 @@ class Tables:
         self.chunk_issue = np.where(valid, self.issue_start[self.chunk_doc] + local, -1)
         self.chunk_local = local  # the chunk's issue_index as stored (-1 for none)
         self._issue_values = issue_values
+        self._determinations = [determinations[doc_id] for doc_id in self.doc_ids]
+        self._letters: Codes | None = None
+        self._items: Codes | None = None
         self._agreement: dict[str, Codes] = {}
         self.single = {key: Codes([(getattr(i, key),) for i in self.issues]) for key in SINGLE_FACETS}
         self.lists = {"reason": Lists([i.reasons for i in self.issues]),
                       "guideline": Lists([i.guidelines for i in self.issues]),
                       "citation": Lists([sorted(citation_labels(i)) for i in self.issues])}
+
+    def letter_test(self, test: Callable) -> np.ndarray:
+        """test(determination) for every letter, tried once per distinct specialty and years."""
+        if self._letters is None:
+            self._letters = Codes([(tuple(d.reviewer.specialty), d.injury_year, d.decided_year)
+                                   for d in self._determinations])
+            self._letter_example = {}
+            for d, code in zip(self._determinations, self._letters.codes.tolist(), strict=True):
+                self._letter_example.setdefault(code, d)
+        answers = np.array([test(self._letter_example[c]) for c in range(len(self._letters.distinct))]
+                           or [False], dtype=bool)
+        return answers[self._letters.codes]
+
+    def issue_test(self, test: Callable) -> np.ndarray:
+        """test(issue) for every item, tried once per distinct combination of what filters read."""
+        if self._items is None:
+            self._items = Codes([(i.decision, i.treatment, tuple(i.reasons), i.partial is not None,
+                                  i.body_part, tuple(i.guidelines)) for i in self.issues])
+            self._item_example = {}
+            for issue, code in zip(self.issues, self._items.codes.tolist(), strict=True):
+                self._item_example.setdefault(code, issue)
+        answers = np.array([test(self._item_example[c]) for c in range(len(self._items.distinct))]
+                           or [False], dtype=bool)
+        return answers[self._items.codes]
 
     def codes(self, key: str) -> Codes:
         """An agreement attribute (filters._values) of every item, coded."""
