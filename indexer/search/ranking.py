@@ -116,6 +116,20 @@ def rank_all(collection: Collection, positions: np.ndarray, scores: np.ndarray, 
     matched is a boolean array over determination numbers (counted_docs); allowed as filters.allowed.
     """
     tables = collection.tables
+    docs, best, doc_score = best_two(tables, positions, scores, second_weight)
+    keep = matched[docs]
+    docs, best, doc_score = docs[keep], best[keep], doc_score[keep]
+
+    issues, factors = _matched_issues(tables, docs, best, positions, scores, understood, allowed)
+    final = doc_score * factors
+    ranked = np.lexsort((docs, -final))
+    return Ranking(collection, docs[ranked], final[ranked], issues[ranked], positions, scores)
+
+
+def best_two(tables, positions: np.ndarray, scores: np.ndarray, second_weight: float
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """fusion.aggregate() over arrays: the determinations (numbers), each one's best chunk score, and
+    its best plus second_weight times its second best."""
     doc = tables.chunk_doc[positions]
     order = np.lexsort((positions, -scores, doc))
     doc_sorted, score_sorted = doc[order], scores[order]
@@ -126,32 +140,32 @@ def rank_all(collection: Collection, positions: np.ndarray, scores: np.ndarray, 
     best = score_sorted[starts]
     has_second = np.diff(np.append(starts, len(order))) > 1
     second = np.where(has_second, score_sorted[np.minimum(starts + 1, max(len(order) - 1, 0))], 0.0)
-    doc_score = best + second_weight * second
-    keep = matched[docs]
-    docs, best, doc_score = docs[keep], best[keep], doc_score[keep]
-
-    issues, factors = _matched_issues(tables, docs, best, positions, scores, understood, allowed)
-    final = doc_score * factors
-    ranked = np.lexsort((docs, -final))
-    return Ranking(collection, docs[ranked], final[ranked], issues[ranked], positions, scores)
+    return docs, best, best + second_weight * second
 
 
-def _matched_issues(tables, docs: np.ndarray, letter_best: np.ndarray, positions: np.ndarray,
-                    scores: np.ndarray, understood: dict, allowed) -> tuple[np.ndarray, np.ndarray]:
-    """matched_issue() for many determinations: each one's item and its agreement factor."""
-    count = len(tables.issues)
+def candidates(tables, docs: np.ndarray, allowed) -> np.ndarray:
+    """Over all items: those of these determinations that may be matched (the ones passing the
+    filters, or all of a letter's when none of its items is named by them)."""
     wanted = np.zeros(len(tables.doc_ids), dtype=bool)
     wanted[docs] = True
     candidate = wanted[tables.issue_doc]
     if allowed:
         passing = getattr(allowed, "passing", None)
         if not isinstance(passing, np.ndarray):  # a plain {doc_id: item indexes}
-            passing = np.zeros(count, dtype=bool)
+            passing = np.zeros(len(tables.issues), dtype=bool)
             for doc_id, indexes in allowed.items():
                 start = tables.issue_start[tables.doc_number[doc_id]]
                 passing[[start + i for i in indexes]] = True
         some = np.bincount(tables.issue_doc[passing], minlength=len(tables.doc_ids)) > 0
         candidate &= passing | ~some[tables.issue_doc]
+    return candidate
+
+
+def _matched_issues(tables, docs: np.ndarray, letter_best: np.ndarray, positions: np.ndarray,
+                    scores: np.ndarray, understood: dict, allowed) -> tuple[np.ndarray, np.ndarray]:
+    """matched_issue() for many determinations: each one's item and its agreement factor."""
+    count = len(tables.issues)
+    candidate = candidates(tables, docs, allowed)
     own = np.full(count, -np.inf)
     issue_of = tables.chunk_issue[positions]
     has = issue_of >= 0

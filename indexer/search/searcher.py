@@ -151,13 +151,15 @@ class Searcher:
             mask = mask.copy() if mask is not None else self._everything()
             mask[source.own_positions] = False
         scores = self.semantic.search(source.vector, mask, self.settings.similarity_cutoff)
-        ranked, shared = similar.rank(self.collection, scores, source, allowed,
-                                      self.settings.second_chunk_weight)
-        results = [result_for(self.collection, self.semantic, r, rank, {}, source.vector, scores,
-                              shared[r.doc_id]) for rank, r in enumerate(ranked[:k], start=1)]
+        ranked, shared = similar.rank_all(self.collection, scores, source, allowed,
+                                          self.settings.second_chunk_weight)
+        top = ranked.top(k)
+        fused = ranked.chunk_score_of(top)
+        results = [result_for(self.collection, self.semantic, r, rank, {}, source.vector, fused,
+                              shared(r.doc_id)) for rank, r in enumerate(top, start=1)]
         return SearchResponse(
             query=source.label, mode="semantic", understood={"text": source.label, "filters": checked},
-            total=len(ranked), facets=self.facets.count(ranked),
+            total=len(ranked), facets=self.facets.count_items(ranked.issues),
             message=None if ranked else "No determination is close enough to compare.",
             results=results)
 
