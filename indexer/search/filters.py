@@ -99,8 +99,11 @@ def agreement_factors(tables, understood: dict) -> np.ndarray:
         if key not in MISMATCH:
             continue
         codes = tables.codes(key)
-        per_value = np.array([key_factor(key, list(v), wanted) for v in codes.distinct] or [1.0])
-        factor *= per_value[codes.codes]
+        remembered = (key, repr(wanted))
+        if remembered not in tables.factors:
+            tables.factors[remembered] = np.array([key_factor(key, list(v), wanted)
+                                                   for v in codes.distinct] or [1.0])
+        factor *= tables.factors[remembered][codes.codes]
     return factor
 
 

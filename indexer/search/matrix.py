@@ -358,10 +358,11 @@ class MatrixKeywordIndex:
             return _NONE
         width = np.int64(1 << 32)
         ends = None
-        for key in keys:
+        rows = np.zeros(0, np.int64)
+        for number, key in enumerate(keys):
             start, end = self.occ_start[key], self.occ_start[key + 1]
             found = (self.occ_rows[start:end].astype(np.int64) * width
-                     + self.occ_positions[start:end].astype(np.int64))
+                     + self.occ_positions[start:end].astype(np.int64))  # sorted: by row, then position
             if ends is None:
                 ends = found
                 continue
@@ -370,10 +371,19 @@ class MatrixKeywordIndex:
                 wanted = ends + step
                 place = np.minimum(np.searchsorted(found, wanted), len(found) - 1)
                 reached.append(wanted[found[place] == wanted] if len(found) else wanted[:0])
-            ends = np.unique(np.concatenate(reached))
+            if number == len(keys) - 1:  # the last word: only the rows matter (marked, not sorted)
+                marked = np.zeros(self.count, dtype=bool)
+                for hits in reached:
+                    marked[hits // width] = True
+                rows = np.flatnonzero(marked)
+            else:
+                ends = reached[0] if slop == 1 else np.unique(np.concatenate(reached))
             if not len(ends):
                 return _NONE
-        rows = np.unique(ends // width)
+        if len(keys) == 1:
+            rows = np.unique(ends // width)
+        if not len(rows):
+            return _NONE
         scores = np.zeros(len(rows))
         for word in words:
             term = self._term(field, word, 1.0)

@@ -131,7 +131,7 @@ def best_two(tables, positions: np.ndarray, scores: np.ndarray, second_weight: f
     """fusion.aggregate() over arrays: the determinations (numbers), each one's best chunk score, and
     its best plus second_weight times its second best."""
     doc = tables.chunk_doc[positions]
-    order = np.lexsort((positions, -scores, doc))
+    order = np.lexsort((-scores, doc))  # which of two equal chunks comes first changes no score here
     doc_sorted, score_sorted = doc[order], scores[order]
     first = np.ones(len(order), dtype=bool)
     first[1:] = doc_sorted[1:] != doc_sorted[:-1]

@@ -92,6 +92,7 @@ class Tables:
         self._letters: Codes | None = None
         self._items: Codes | None = None
         self._agreement: dict[str, Codes] = {}
+        self.factors: dict[tuple, np.ndarray] = {}  # (key, wanted) -> agreement factor per distinct value
         self.single = {key: Codes([(getattr(i, key),) for i in self.issues]) for key in SINGLE_FACETS}
         self.lists = {"reason": Lists([i.reasons for i in self.issues]),
                       "guideline": Lists([i.guidelines for i in self.issues]),
