@@ -42,6 +42,7 @@ class Manifest:
     sources: dict[str, str]  # source path -> content hash
     parser_version: int = 0
     files: dict[str, str] | None = None  # every other file of the generation (relative path) -> sha256
+    keyword_backend: str = "whoosh"  # which keyword index the generation holds (search/backends.py)
 
     def save(self, directory: Path) -> None:
         _write_atomic(directory / "manifest.json", json.dumps(self.__dict__, indent=1))

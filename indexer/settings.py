@@ -53,6 +53,8 @@ SETTINGS = [
     Setting("heavy_requests", 3,
             "Searches and determination pages served at once; further ones get a 503 at once, so a "
             "server thread stays free for /healthz (serve caps it below --threads)."),
+    Setting("keyword_backend", "matrix",
+            "Keyword index a build writes: matrix (BM25F over a term matrix, numpy) or whoosh."),
 ]
 
 
@@ -78,6 +80,7 @@ class Settings:
     page_size: int
     busy_seconds: float
     heavy_requests: int
+    keyword_backend: str
 
     @property
     def max_file_bytes(self) -> int:

@@ -23,7 +23,7 @@ from ..determination import Chunk, Determination
 from ..encoder import Encoder, content_hash
 from ..errors import IndexUnavailable
 from ..generations import REBUILD, SCHEMA_VERSION, IndexDir, Manifest, checksums, verify
-from ..search.backends import KEYWORD_DIR, keyword_backend, semantic_backend
+from ..search.backends import keyword_backend, semantic_backend
 from ..sentences import sentence_spans as sentence_spans_of
 from ..settings import Settings
 from ..store import Store
@@ -108,6 +108,7 @@ class _Build:
         self.vectors: Vectors = {}  # embedded by the reader
         self.report = BuildReport()
         self.reread = False  # the parser changed: treat every known file as changed
+        self.keyword = keyword_backend(settings.keyword_backend)
 
     def encoder(self) -> Encoder:
         if self._encoder is None:
@@ -126,7 +127,7 @@ class _Build:
             added = self._add(pending)
             embed(self.store, added, self.encoder, self.settings.batch_size, self.vectors)
             near_duplicates.regroup(self.store, self.settings.near_duplicate_threshold)
-            keyword_backend.write(staging / KEYWORD_DIR, stale, added)
+            self.keyword.write(staging / self.keyword.DIRECTORY, stale, added)
             manifest = self._write_vectors(staging)
             self.store.commit()
             self.store.close()
@@ -141,7 +142,7 @@ class _Build:
     def _open_staging(self, staging: Path) -> Store:
         """Start from a copy of the live generation when every file of it checks out, else from scratch
         (reusing nothing of a damaged, unverifiable or incompatible one)."""
-        previous = None
+        previous, switched = None, False
         try:
             previous = self.root.current()
             if previous is not None:
@@ -152,21 +153,31 @@ class _Build:
                 if self.reread:
                     self.report.warnings.append(
                         "the parser changed since the last build: re-reading every letter")
+                switched = manifest.keyword_backend != self.settings.keyword_backend
         except IndexUnavailable as problem:
             why = str(problem).removesuffix(f"; {REBUILD}")
             self.report.warnings.append(f"rebuilding from scratch: {why}")
             previous = None
         if previous is not None:
             try:
-                shutil.copytree(previous / KEYWORD_DIR, staging / KEYWORD_DIR)
-                return Store.copy_of(previous / "store.sqlite", staging / "store.sqlite")
+                store = Store.copy_of(previous / "store.sqlite", staging / "store.sqlite")
+                if switched:  # the other backend's files, written from every stored determination
+                    self.keyword.create(staging / self.keyword.DIRECTORY)
+                    self.keyword.write(staging / self.keyword.DIRECTORY, [], self._stored(store))
+                else:
+                    shutil.copytree(previous / self.keyword.DIRECTORY, staging / self.keyword.DIRECTORY)
+                return store
             except (OSError, sqlite3.DatabaseError) as problem:  # changed since it was verified
                 self.report.warnings.append(f"rebuilding from scratch: the live index is unreadable "
                                             f"({problem})")
                 for leftover in list(staging.iterdir()):
                     (shutil.rmtree if leftover.is_dir() else Path.unlink)(leftover)
-        keyword_backend.create(staging / KEYWORD_DIR)
+        self.keyword.create(staging / self.keyword.DIRECTORY)
         return Store(staging / "store.sqlite")
+
+    def _stored(self, store: Store) -> list[tuple[Determination, list[Chunk]]]:
+        return [(d, chunk_determination(d, self.settings.chunk_words, self.settings.chunk_overlap))
+                for d in store.determinations().values()]
 
     def _files(self, paths: list[Path]) -> list[Path]:
         found: list[Path] = []
@@ -278,7 +289,7 @@ class _Build:
         self.report.chunks = len(vectors)
         return Manifest(SCHEMA_VERSION, self.settings.model, dimension, self.settings.chunk_words,
                         self.settings.chunk_overlap, self.report.determinations, len(vectors), sources,
-                        parse.PARSER_VERSION)
+                        parse.PARSER_VERSION, keyword_backend=self.settings.keyword_backend)
 
     def _known_dimension(self) -> int:
         return 384 if self._encoder is None else self.encoder().dimension

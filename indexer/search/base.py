@@ -6,6 +6,7 @@ boolean mask over positions that filters before ranking.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -14,7 +15,37 @@ import numpy as np
 from ..determination import Chunk, Determination
 from .query import Query
 
-Scores = dict[int, float]  # chunk position -> score
+Scores = Mapping[int, float]  # chunk position -> score: a dict, or ChunkScores
+
+
+class ChunkScores(Mapping):
+    """Scores by chunk position held as two arrays; the dict is made only when one is asked for."""
+
+    def __init__(self, positions: np.ndarray, scores: np.ndarray):
+        self.positions, self.scores = positions, scores
+        self._dict: dict[int, float] | None = None
+
+    def _as_dict(self) -> dict[int, float]:
+        if self._dict is None:
+            self._dict = dict(zip(self.positions.tolist(), self.scores.tolist(), strict=True))
+        return self._dict
+
+    def __getitem__(self, position: int) -> float:
+        return self._as_dict()[position]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._as_dict())
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+
+def as_arrays(scores: Scores) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and scores as arrays, in the mapping's order."""
+    if isinstance(scores, ChunkScores):
+        return scores.positions, scores.scores
+    return (np.fromiter(scores.keys(), dtype=np.int64, count=len(scores)),
+            np.fromiter(scores.values(), dtype=np.float64, count=len(scores)))
 
 
 class KeywordIndex(Protocol):

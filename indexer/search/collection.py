@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
+import numpy as np
+
 from ..determination import Determination, Issue
 from ..errors import NotFound
 from ..store import Store, StoredChunk
@@ -18,6 +22,22 @@ class Collection:
         for chunk in self.chunks:
             self.positions_of_doc.setdefault(chunk.doc_id, []).append(chunk.position)
         self.group_of: dict[str, str] = store.near_duplicates()  # near-identical letters' group ids
+
+    @cached_property
+    def tables(self):
+        """The collection as arrays (tables.py), for ranking and facets over every match."""
+        from .facets import citation_labels
+        from .filters import issue_values
+        from .tables import Tables
+
+        return Tables(self.determinations, self.chunks, citation_labels, issue_values)
+
+    @cached_property
+    def group_code(self) -> np.ndarray:
+        """Each determination's near-identical group as a number (tables.py order), -1 for none."""
+        names = {group: n for n, group in enumerate(sorted(set(self.group_of.values())))}
+        return np.array([names.get(self.group_of.get(doc_id), -1) for doc_id in self.tables.doc_ids],
+                        dtype=np.int64)
 
     def doc_of(self, position: int) -> str:
         return self.chunks[position].doc_id

@@ -18,6 +18,10 @@ class Facets:
         self.collection = collection
         self._labels: dict[int, set[str]] = {}
 
+    def count_items(self, issues) -> dict[str, dict[str, int]]:
+        """count() for the matched items (global numbers, tables.py) of a ranking, best first."""
+        return self.collection.tables.facet_counts(issues[issues >= 0], FACET_KEYS)
+
     def count(self, ranked: list[Ranked]) -> dict[str, dict[str, int]]:
         facets: dict[str, dict[str, int]] = {key: {} for key in FACET_KEYS}
         for r in ranked:
@@ -38,6 +42,10 @@ class Facets:
         if key not in self._labels:
             self._labels[key] = {citation_label(c) for c in issue.citations}
         return self._labels[key]
+
+
+def citation_labels(issue: Issue) -> set[str]:
+    return {citation_label(c) for c in issue.citations}
 
 
 def citation_label(citation: Citation) -> str:

@@ -7,6 +7,8 @@ on its behalf, and the PT rationale does not.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from .. import vocabulary
@@ -22,43 +24,86 @@ SIBLING = 0.6  # another treatment of the same group (an H2 blocker for a PPI) i
 UNKNOWN = 0.85
 
 
-def allowed(collection: Collection, filters: dict
-            ) -> tuple[np.ndarray | None, dict[str, set[int]] | None]:
-    """Return a mask over chunk positions and, per determination, the disputed items that pass."""
+def allowed(collection: Collection, filters: dict) -> tuple[np.ndarray | None, Allowed | None]:
+    """Return a mask over chunk positions and, per determination, the disputed items that pass.
+
+    Each filter is tried once per distinct combination of the values it reads (tables.py), not once
+    per letter and item."""
     if not filters:
         return None, None
+    tables = collection.tables
     issue_level = any(key in filters for key in ISSUE_KEYS)
-    allowed: dict[str, set[int]] = {}
-    for doc_id, determination in collection.determinations.items():
-        if not letter_passes(determination, filters):
-            continue
-        passing = {i for i, issue in enumerate(determination.issues)
-                   if issue_passes(issue, filters)}
-        if issue_level and not passing:
-            continue
-        allowed[doc_id] = passing if issue_level else set(range(len(determination.issues)))
-    mask = np.zeros(len(collection.chunks), dtype=bool)
-    for chunk in collection.chunks:
-        issues = allowed.get(chunk.doc_id)
-        if issues is None:
-            continue
-        index = chunk.issue_index
-        mask[chunk.position] = index is None or not issue_level or index in issues
-    return mask, allowed
+    letters = tables.letter_test(lambda d: letter_passes(d, filters))
+    items = tables.issue_test(lambda i: issue_passes(i, filters)) & letters[tables.issue_doc]
+    if issue_level:
+        letters &= np.bincount(tables.issue_doc[items], minlength=len(tables.doc_ids)) > 0
+    else:
+        items = letters[tables.issue_doc]
+    own_item = np.zeros(len(tables.chunk_doc), dtype=bool)
+    has_item = tables.chunk_issue >= 0
+    own_item[has_item] = items[tables.chunk_issue[has_item]]
+    mask = letters[tables.chunk_doc] & ((tables.chunk_local < 0) | (not issue_level) | own_item)
+    return mask, Allowed(tables, letters, items)
+
+
+class Allowed(Mapping):
+    """doc_id -> the indexes of its items that pass, for the letters that pass; also as arrays."""
+
+    def __init__(self, tables, letters: np.ndarray, items: np.ndarray):
+        self.tables, self.letters, self.passing = tables, letters, items  # over letter and item numbers
+        self._dict: dict[str, set[int]] | None = None
+
+    def _as_dict(self) -> dict[str, set[int]]:
+        if self._dict is None:
+            tables = self.tables
+            passing: dict[str, set[int]] = {tables.doc_ids[d]: set() for d in np.flatnonzero(self.letters)}
+            for number in np.flatnonzero(self.passing).tolist():
+                passing[tables.doc_ids[tables.issue_doc[number]]].add(int(tables.issue_local[number]))
+            self._dict = passing
+        return self._dict
+
+    def __getitem__(self, doc_id: str) -> set[int]:
+        return self._as_dict()[doc_id]
+
+    def __iter__(self):
+        return iter(self._as_dict())
+
+    def __len__(self) -> int:
+        return int(self.letters.sum())
 
 
 def agreement(issue: Issue, understood: dict) -> float:
     """Score how well an item agrees with what the query named: 1.0 when in every respect."""
     factor = 1.0
     for key, wanted in understood.items():
+        if key in MISMATCH:
+            factor *= key_factor(key, _values(issue, key), wanted)
+    return factor
+
+
+def key_factor(key: str, values: list, wanted) -> float:
+    """How much an item with these values of one attribute agrees with the wanted value."""
+    have = [h for h in values if h]
+    if not have:
+        # An item with no reason read is not evidence against the asked reason.
+        return 1.0 if key == "reason" else UNKNOWN
+    if not _matches(key, wanted, have):
+        return SIBLING if key == "treatment" and _siblings(str(wanted), have) else MISMATCH[key]
+    return 1.0
+
+
+def agreement_factors(tables, understood: dict) -> np.ndarray:
+    """agreement() of every item of the collection (tables.py), one lookup per distinct value."""
+    factor = np.ones(len(tables.issues))
+    for key, wanted in understood.items():
         if key not in MISMATCH:
             continue
-        have = [h for h in _values(issue, key) if h]
-        if not have:
-            # An item with no reason read is not evidence against the asked reason.
-            factor *= 1.0 if key == "reason" else UNKNOWN
-        elif not _matches(key, wanted, have):
-            factor *= SIBLING if key == "treatment" and _siblings(str(wanted), have) else MISMATCH[key]
+        codes = tables.codes(key)
+        remembered = (key, repr(wanted))
+        if remembered not in tables.factors:
+            tables.factors[remembered] = np.array([key_factor(key, list(v), wanted)
+                                                   for v in codes.distinct] or [1.0])
+        factor *= tables.factors[remembered][codes.codes]
     return factor
 
 
@@ -67,6 +112,10 @@ def _siblings(wanted: str, have: list[str]) -> bool:
     group = vocabulary.treatment_group(wanted)
     return group is not None and group != wanted and any(
         vocabulary.treatment_group(h) == group for h in have)
+
+
+def issue_values(issue: Issue, key: str) -> list[str | None]:
+    return _values(issue, key)
 
 
 def _values(issue: Issue, key: str) -> list[str | None]:

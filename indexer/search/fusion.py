@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 
 def rrf(keyword: dict[int, float], semantic: dict[int, float], k: float,
         semantic_weight: float) -> dict[int, float]:
@@ -37,6 +39,24 @@ def convex(keyword: dict[int, float], semantic: dict[int, float], semantic_weigh
     for position, score in semantic.items():
         fused[position] = fused.get(position, 0.0) + semantic_weight * max(0.0, score - floor) / spread
     return fused
+
+
+def convex_arrays(keyword: tuple[np.ndarray, np.ndarray], semantic: tuple[np.ndarray, np.ndarray],
+                  semantic_weight: float, floor: float, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """convex() over (positions, scores) arrays, the same arithmetic in the same order; size is the
+    number of chunks. Returns the fused positions (ascending) and scores."""
+    (kw_positions, kw_scores), (sem_positions, sem_scores) = keyword, semantic
+    top_keyword = (float(kw_scores.max()) if len(kw_scores) else 0.0) or 1.0
+    top_semantic = float(sem_scores.max()) if len(sem_scores) else floor + 1.0
+    spread = (top_semantic - floor) or 1.0
+    fused = np.zeros(size)
+    present = np.zeros(size, dtype=bool)
+    fused[kw_positions] = (1 - semantic_weight) * kw_scores / top_keyword
+    fused[sem_positions] += semantic_weight * np.maximum(0.0, sem_scores - floor) / spread
+    present[kw_positions] = True
+    present[sem_positions] = True
+    positions = np.flatnonzero(present)
+    return positions, fused[positions]
 
 
 def aggregate(chunk_scores: dict[int, float], doc_of: Callable[[int], str], second_weight: float

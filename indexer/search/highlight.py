@@ -8,8 +8,10 @@ sentence closest to the query in <mark class="semantic">).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,9 +44,19 @@ def term_spans(text: str, terms) -> list[tuple[int, int]]:
             if t.text in terms]
 
 
+@functools.lru_cache(maxsize=2048)
+def _tokens(text: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
+    """The index terms of a chunk and where each starts and ends (a chunk is cut once per process)."""
+    found = [(t.text, t.startchar, t.endchar) for t in ANALYZER(text, chars=True, positions=True)]
+    return tuple(f[0] for f in found), tuple(f[1] for f in found), tuple(f[2] for f in found)
+
+
 def keyword_score(text: str, terms: dict[str, float]) -> float:
     """Sum the weights of the distinct query terms in text, doubled where two stand together."""
-    tokens = [t.text for t in ANALYZER(text)]
+    return _terms_score([t.text for t in ANALYZER(text)], terms)
+
+
+def _terms_score(tokens: list[str] | tuple[str, ...], terms: dict[str, float]) -> float:
     found = {t for t in tokens if t in terms}
     score = sum(terms[t] for t in found)
     adjacent = {(a, b) for a, b in zip(tokens, tokens[1:], strict=False)
@@ -79,7 +91,9 @@ def passage(text: str, terms: dict[str, float], sentence_similarity: np.ndarray 
             ) -> tuple[str, list[tuple[int, int]], str]:
     """Choose the best 40-80 word passage of text; return it, its marks and what found it."""
     spans = sentence_spans(text) or [(0, len(text))]
-    keyword_hits = [keyword_score(text[a:b], terms) for a, b in spans]
+    names, starts, ends = _tokens(text) if terms else ((), (), ())
+    keyword_hits = [_terms_score(names[bisect_left(starts, a):bisect_left(starts, b)], terms) if terms
+                    else 0.0 for a, b in spans]
     similarity = np.zeros(len(spans))
     if sentence_similarity is not None and len(sentence_similarity) == len(spans):
         similarity = np.asarray(sentence_similarity, dtype=float)
@@ -102,7 +116,9 @@ def passage(text: str, terms: dict[str, float], sentence_similarity: np.ndarray 
         _, first, last = max(candidates)
     start, end = spans[first][0], spans[last][1]
     chosen = text[start:end]
-    marks = term_spans(chosen, terms)
+    first, last = bisect_left(starts, start), bisect_left(starts, end)
+    marks = [(a - start, b - start) for name, a, b in zip(names[first:last], starts[first:last],
+                                                          ends[first:last], strict=True) if name in terms]
     if len(chosen.split()) > MAX_WORDS:
         chosen, marks = _trim(chosen, marks)
     found_by = "keyword"

@@ -10,6 +10,7 @@ words and its guideline citations get fields of their own.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -82,14 +83,21 @@ def item_terms(issue: Issue) -> str:
     return ". ".join(words)
 
 
-def parse(text: str) -> query.Query:
-    """Parse user syntax (quotes, AND/OR/NOT); malformed syntax falls back to plain words."""
+@functools.cache
+def _parser() -> qparser.MultifieldParser:
+    """The query parser, built once (building it costs more than parsing a question)."""
     parser = qparser.MultifieldParser(list(QUERY_FIELDS), schema(), fieldboosts=FIELD_BOOSTS,
                                       group=qparser.OrGroup)
     parser.remove_plugin_class(qparser.WildcardPlugin)
     parser.remove_plugin_class(qparser.FieldsPlugin)
     parser.remove_plugin_class(qparser.RangePlugin)
     parser.remove_plugin_class(qparser.BoostPlugin)
+    return parser
+
+
+def parse(text: str) -> query.Query:
+    """Parse user syntax (quotes, AND/OR/NOT); malformed syntax falls back to plain words."""
+    parser = _parser()
     try:
         parsed = parser.parse(text)
         if _usable(parsed):
@@ -135,6 +143,7 @@ def bigram_query(pairs: list[tuple[str, str]], boost: float = 1.0) -> query.Quer
 class WhooshKeywordIndex:
     """An open Whoosh index whose documents are mapped to chunk positions."""
 
+    DIRECTORY = "whoosh"
     create = staticmethod(_create)
     write = staticmethod(_write)
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from . import fusion
 from .base import Scores
 from .collection import Collection
-from .filters import UNKNOWN, agreement
+from .filters import UNKNOWN, agreement, agreement_factors
 from .query import ISSUE_KEYS
 
 KEYWORD_FLOOR = 0.15  # a keyword match below this share of the best one is not counted
@@ -74,3 +76,150 @@ def matched_issue(collection: Collection, doc_id: str, positions: list[int], fus
         if strength * factor > best[1]:
             best = (index, strength * factor, factor)
     return best[0], best[2]
+
+
+@dataclass
+class Ranking:
+    """Every matching determination, best first, as arrays; Ranked objects are made for the top only."""
+
+    collection: Collection
+    docs: np.ndarray  # determination numbers (tables.py), best first
+    scores: np.ndarray
+    issues: np.ndarray  # the matched item's global number, -1 for none
+    positions: np.ndarray  # the fused chunks and their scores
+    chunk_scores: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def top(self, k: int) -> list[Ranked]:
+        """The best k as Ranked, each with its chunks best first (equal scores in position order)."""
+        return self.at(np.arange(min(k, len(self.docs))))
+
+    def at(self, rows: np.ndarray) -> list[Ranked]:
+        """These rows of the ranking (indices, best first) as Ranked, each with its chunks best first."""
+        tables = self.collection.tables
+        chosen = self.docs[rows]
+        doc = tables.chunk_doc[self.positions]
+        keep = np.flatnonzero(np.isin(doc, chosen))
+        order = keep[np.lexsort((self.positions[keep], -self.chunk_scores[keep]))]
+        by_doc: dict[int, list[int]] = {}
+        for number, position in zip(doc[order].tolist(), self.positions[order].tolist(), strict=True):
+            by_doc.setdefault(number, []).append(position)
+        issues = self.issues[rows]
+        local = np.where(issues >= 0, tables.issue_local[np.maximum(issues, 0)], -1)
+        return [Ranked(tables.doc_ids[d], s, by_doc[d], None if i < 0 else i)
+                for d, s, i in zip(chosen.tolist(), self.scores[rows].tolist(), local.tolist(), strict=True)]
+
+    def doc_ids(self) -> list[str]:
+        """Every matching determination's id, best first."""
+        doc_ids = self.collection.tables.doc_ids
+        return [doc_ids[d] for d in self.docs.tolist()]
+
+    def matched(self) -> list[tuple[str, int | None]]:
+        """Every match as (doc_id, its matched item's index in the letter or None), best first."""
+        tables = self.collection.tables
+        local = np.where(self.issues >= 0, tables.issue_local[np.maximum(self.issues, 0)], -1)
+        return [(tables.doc_ids[d], None if i < 0 else i)
+                for d, i in zip(self.docs.tolist(), local.tolist(), strict=True)]
+
+    def chunk_score_of(self, ranked: list[Ranked]) -> dict[int, float]:
+        """The fused score of every chunk of these results."""
+        keep = np.isin(self.positions, [p for r in ranked for p in r.positions])
+        return dict(zip(self.positions[keep].tolist(), self.chunk_scores[keep].tolist(), strict=True))
+
+
+def rank_all(collection: Collection, positions: np.ndarray, scores: np.ndarray, understood: dict,
+             allowed, matched: np.ndarray, second_weight: float) -> Ranking:
+    """rank() over arrays: fused chunk scores in, every matching determination out, best first.
+
+    matched is a boolean array over determination numbers (counted_docs); allowed as filters.allowed.
+    """
+    tables = collection.tables
+    docs, best, doc_score = best_two(tables, positions, scores, second_weight)
+    keep = matched[docs]
+    docs, best, doc_score = docs[keep], best[keep], doc_score[keep]
+
+    issues, factors = _matched_issues(tables, docs, best, positions, scores, understood, allowed)
+    final = doc_score * factors
+    ranked = np.lexsort((docs, -final))
+    return Ranking(collection, docs[ranked], final[ranked], issues[ranked], positions, scores)
+
+
+def best_two(tables, positions: np.ndarray, scores: np.ndarray, second_weight: float
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """fusion.aggregate() over arrays: the determinations (numbers), each one's best chunk score, and
+    its best plus second_weight times its second best."""
+    doc = tables.chunk_doc[positions]
+    order = np.lexsort((-scores, doc))  # which of two equal chunks comes first changes no score here
+    doc_sorted, score_sorted = doc[order], scores[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = doc_sorted[1:] != doc_sorted[:-1]
+    starts = np.flatnonzero(first)
+    docs = doc_sorted[starts]
+    best = score_sorted[starts]
+    has_second = np.diff(np.append(starts, len(order))) > 1
+    second = np.where(has_second, score_sorted[np.minimum(starts + 1, max(len(order) - 1, 0))], 0.0)
+    return docs, best, best + second_weight * second
+
+
+def candidates(tables, docs: np.ndarray, allowed) -> np.ndarray:
+    """Over all items: those of these determinations that may be matched (the ones passing the
+    filters, or all of a letter's when none of its items is named by them)."""
+    wanted = np.zeros(len(tables.doc_ids), dtype=bool)
+    wanted[docs] = True
+    candidate = wanted[tables.issue_doc]
+    if allowed:
+        passing = getattr(allowed, "passing", None)
+        if not isinstance(passing, np.ndarray):  # a plain {doc_id: item indexes}
+            passing = np.zeros(len(tables.issues), dtype=bool)
+            for doc_id, indexes in allowed.items():
+                start = tables.issue_start[tables.doc_number[doc_id]]
+                passing[[start + i for i in indexes]] = True
+        some = np.bincount(tables.issue_doc[passing], minlength=len(tables.doc_ids)) > 0
+        candidate &= passing | ~some[tables.issue_doc]
+    return candidate
+
+
+def _matched_issues(tables, docs: np.ndarray, letter_best: np.ndarray, positions: np.ndarray,
+                    scores: np.ndarray, understood: dict, allowed) -> tuple[np.ndarray, np.ndarray]:
+    """matched_issue() for many determinations: each one's item and its agreement factor."""
+    count = len(tables.issues)
+    candidate = candidates(tables, docs, allowed)
+    own = np.full(count, -np.inf)
+    issue_of = tables.chunk_issue[positions]
+    has = issue_of >= 0
+    np.maximum.at(own, issue_of[has], scores[has])
+    best_of_doc = np.zeros(len(tables.doc_ids))
+    best_of_doc[docs] = letter_best
+    cand = np.flatnonzero(candidate)
+    borrowed = NO_OWN_PASSAGE * best_of_doc[tables.issue_doc[cand]]
+    strength = np.where(np.isfinite(own[cand]), own[cand], borrowed)
+    factor = agreement_factors(tables, understood)[cand]
+    value = strength * factor
+    order = np.lexsort((cand, -value, tables.issue_doc[cand]))
+    cand_doc = tables.issue_doc[cand][order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = cand_doc[1:] != cand_doc[:-1]
+    chosen_issue = np.full(len(tables.doc_ids), -1, dtype=np.int64)
+    chosen_factor = np.full(len(tables.doc_ids), UNKNOWN ** len([k for k in understood if k in ISSUE_KEYS]))
+    chosen_issue[cand_doc[first]] = cand[order][first]
+    chosen_factor[cand_doc[first]] = factor[order][first]
+    return chosen_issue[docs], chosen_factor[docs]
+
+
+def counted_docs(collection: Collection, keyword: tuple[np.ndarray, np.ndarray],
+                 semantic_positions: np.ndarray) -> np.ndarray:
+    """counted() as a boolean array over determination numbers."""
+    tables = collection.tables
+    matched = np.zeros(len(tables.doc_ids), dtype=bool)
+    positions, scores = keyword
+    if len(positions):
+        docs = tables.chunk_doc[positions]
+        best = np.zeros(len(tables.doc_ids))
+        np.maximum.at(best, docs, scores)
+        present = np.zeros(len(tables.doc_ids), dtype=bool)
+        present[docs] = True
+        matched |= present & (best >= KEYWORD_FLOOR * best[present].max())
+    matched[tables.chunk_doc[semantic_positions]] = True
+    return matched

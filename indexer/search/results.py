@@ -44,12 +44,17 @@ class SearchResponse:
     facets: dict
     message: str | None
     results: list[Result]
-    # Every match as (doc_id, matched item), best first: what outcome rates count. Not in the JSON.
-    matched: list[tuple[str, int | None]] = field(default_factory=list, repr=False)
+    # Every match, as arrays (ranking.Ranking): what outcome rates count. Not in the JSON.
+    ranking: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def matched(self) -> list[tuple[str, int | None]]:
+        """Every match as (doc_id, matched item index or None), best first."""
+        return self.ranking.matched() if self.ranking is not None else []
 
     def to_dict(self) -> dict:
         data = dict(self.__dict__)
-        data.pop("matched")
+        data.pop("ranking")
         data["results"] = [r.to_dict() for r in self.results]
         return data
 

@@ -20,7 +20,7 @@ from ..settings import Settings
 from ..store import Store, open_generation
 from . import fusion, ranking, similar
 from .backends import open_keyword, open_semantic
-from .base import Scores
+from .base import Scores, as_arrays
 from .collapse import collapse
 from .collection import Collection
 from .excerpts import result_for
@@ -39,7 +39,8 @@ class Searcher:
         self.generation, self.manifest = open_generation(settings)  # every file checked against its sha256
         try:
             self.collection = Collection(Store(self.generation / "store.sqlite", readonly=True))
-            self.keyword = open_keyword(self.generation, self.collection.chunks)
+            self.keyword = open_keyword(self.generation, self.collection.chunks,
+                                        self.manifest.keyword_backend)
             self.semantic = open_semantic(self.generation, self.collection.chunks,
                                           settings.sentence_weight)
         except (sqlite3.DatabaseError, OSError, RuntimeError, ValueError) as error:  # changed since
@@ -106,44 +107,47 @@ class Searcher:
 
     def _run(self, q: Query, mode: str, k: int) -> SearchResponse:
         """Retrieve, fuse, rank, draw excerpts and count facets for one reading of a question."""
-        ranked, vector, fused = self._ranked(q, mode)
-        shown, collapsed = collapse(ranked, self.collection.group_of)
+        ranked, vector = self._ranked(q, mode)
+        top, collapsed = collapse(ranked, self.collection.group_code, k)
+        fused = ranked.chunk_score_of(top)
         terms = q.term_weights()
         results = [result_for(self.collection, self.semantic, r, rank, terms, vector, fused,
                               near_duplicates=collapsed.get(r.doc_id))
-                   for rank, r in enumerate(shown[:k], start=1)]
+                   for rank, r in enumerate(top, start=1)]
         return SearchResponse(
             query=q.raw, mode=mode, understood={"text": q.text, "filters": q.all_filters()},
-            total=len(ranked), facets=self.facets.count(ranked), message=None, results=results,
-            matched=[(r.doc_id, r.issue_index) for r in ranked])
+            total=len(ranked), facets=self.facets.count_items(ranked.issues), message=None,
+            results=results, ranking=ranked)
 
-    def _fuse(self, mode: str, keyword_scores: Scores, semantic_scores: Scores) -> Scores:
+    def _fuse(self, mode: str, keyword, semantic, keyword_scores: Scores, semantic_scores: Scores):
+        """Fused chunk scores as (positions, scores) arrays."""
         if mode == "keyword":
-            return keyword_scores
+            return keyword
         if mode == "semantic":
-            return semantic_scores
+            return semantic
         if self.settings.fusion == "rrf":
-            return fusion.rrf(keyword_scores, semantic_scores, self.settings.rrf_k,
-                              self.settings.semantic_weight)
-        return fusion.convex(keyword_scores, semantic_scores, self.settings.semantic_weight,
-                             self.settings.similarity_cutoff)
+            return as_arrays(fusion.rrf(keyword_scores, semantic_scores, self.settings.rrf_k,
+                                        self.settings.semantic_weight))
+        return fusion.convex_arrays(keyword, semantic, self.settings.semantic_weight,
+                                    self.settings.similarity_cutoff, len(self.collection.chunks))
 
     def matching(self, raw: str, mode: str = "hybrid", filters: dict | None = None) -> list[str]:
         """Every determination a search counts as a match (near-identical ones included), best first."""
-        return [r.doc_id for r in self._ranked(understand(raw, filters), check_mode(mode))[0]]
+        return self._ranked(understand(raw, filters), check_mode(mode))[0].doc_ids()
 
-    def _ranked(self, q: Query, mode: str) -> tuple[list[ranking.Ranked], np.ndarray | None, Scores]:
-        """Retrieve, fuse and rank; return the ranking, the query vector and the fused chunk scores."""
+    def _ranked(self, q: Query, mode: str) -> tuple[ranking.Ranking, np.ndarray | None]:
+        """Retrieve, fuse and rank every match; return the ranking and the query vector."""
         mask, allowed = passing(self.collection, q.filters)
         keyword_scores = self.keyword.search(q, mask) if mode != "semantic" else {}
         vector = self.encoder.query(q.semantic_text) if mode != "keyword" else None
         semantic_scores = ({} if vector is None else
                            self.semantic.search(vector, mask, self.settings.similarity_cutoff))
-        fused = self._fuse(mode, keyword_scores, semantic_scores)
-        matches = ranking.counted(self.collection, keyword_scores, semantic_scores)
-        ranked = ranking.rank(self.collection, fused, q.understood, allowed, matches,
-                              self.settings.second_chunk_weight)
-        return ranked, vector, fused
+        keyword, semantic = as_arrays(keyword_scores), as_arrays(semantic_scores)
+        positions, scores = self._fuse(mode, keyword, semantic, keyword_scores, semantic_scores)
+        matches = ranking.counted_docs(self.collection, keyword, semantic[0])
+        ranked = ranking.rank_all(self.collection, positions, scores, q.understood, allowed, matches,
+                                  self.settings.second_chunk_weight)
+        return ranked, vector
 
     def similar(self, doc_id: str | None = None, text: str | None = None, k: int = 10,
                 filters: dict | None = None) -> SearchResponse:
@@ -158,16 +162,17 @@ class Searcher:
             mask = mask.copy() if mask is not None else self._everything()
             mask[source.own_positions] = False
         scores = self.semantic.search(source.vector, mask, self.settings.similarity_cutoff)
-        ranked, shared = similar.rank(self.collection, scores, source, allowed,
-                                      self.settings.second_chunk_weight)
-        shown, collapsed = collapse(ranked, self.collection.group_of)
-        results = [result_for(self.collection, self.semantic, r, rank, {}, source.vector, scores,
-                              shared[r.doc_id], collapsed.get(r.doc_id))
-                   for rank, r in enumerate(shown[:k], start=1)]
+        ranked, shared = similar.rank_all(self.collection, scores, source, allowed,
+                                          self.settings.second_chunk_weight)
+        top, collapsed = collapse(ranked, self.collection.group_code, k)
+        fused = ranked.chunk_score_of(top)
+        results = [result_for(self.collection, self.semantic, r, rank, {}, source.vector, fused,
+                              shared(r.doc_id), collapsed.get(r.doc_id))
+                   for rank, r in enumerate(top, start=1)]
         similar.mark_source_template(results, self.collection.group_of, doc_id)
         return SearchResponse(
             query=source.label, mode="semantic", understood={"text": source.label, "filters": checked},
-            total=len(ranked), facets=self.facets.count(ranked),
+            total=len(ranked), facets=self.facets.count_items(ranked.issues),
             message=None if ranked else "No determination is close enough to compare.",
             results=results)
 

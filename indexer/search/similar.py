@@ -7,6 +7,7 @@ or decision ranks higher, and its result names what it shares.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,9 +18,9 @@ from ..encoder import Encoder
 from ..errors import QueryError
 from ..sentences import windows
 from . import fusion
-from .base import Scores, SemanticIndex
+from .base import Scores, SemanticIndex, as_arrays
 from .collection import Collection
-from .ranking import Ranked
+from .ranking import Ranked, Ranking, best_two, candidates
 from .results import Result
 
 MAX_PASTED_CHARS = 20000
@@ -78,6 +79,36 @@ def mark_source_template(results: list[Result], group_of: dict[str, str], doc_id
     group = group_of.get(doc_id) if doc_id else None
     for result in results:
         result.near_identical_to_source = group is not None and group_of.get(result.doc_id) == group
+
+
+def rank_all(collection: Collection, scores: Scores, source: Source, allowed, second_weight: float
+             ) -> tuple[Ranking, Callable[[str], list[str]]]:
+    """rank() over arrays: every close determination best first, and what one shares with the source."""
+    tables = collection.tables
+    positions, chunk_scores = as_arrays(scores)
+    docs, _, doc_score = best_two(tables, positions, chunk_scores, second_weight)
+    common = np.zeros(len(tables.issues), dtype=np.int64)
+    for issue in source.issues:
+        count = np.zeros(len(tables.issues), dtype=np.int64)
+        for key in ("treatment", "body_part", "decision"):
+            value = getattr(issue, key)
+            codes = tables.single[key]
+            if value and (value,) in codes.distinct:
+                count += codes.codes == codes.distinct.index((value,))
+        common = np.maximum(common, count)
+    cand = np.flatnonzero(candidates(tables, docs, allowed))
+    order = np.lexsort((cand, -common[cand], tables.issue_doc[cand]))
+    cand_doc = tables.issue_doc[cand][order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = cand_doc[1:] != cand_doc[:-1]
+    chosen = np.full(len(tables.doc_ids), -1, dtype=np.int64)
+    chosen[cand_doc[first]] = cand[order][first]
+    issues = chosen[docs]
+    shared = np.where(issues >= 0, common[np.maximum(issues, 0)], 0)
+    final = doc_score * (1 + SHARED_BOOST * shared)
+    ranked = np.lexsort((docs, -final))
+    ranking = Ranking(collection, docs[ranked], final[ranked], issues[ranked], positions, chunk_scores)
+    return ranking, lambda doc_id: _shared(collection, doc_id, source.issues, allowed)[1]
 
 
 def _mean(matrix: np.ndarray) -> np.ndarray:

@@ -156,16 +156,17 @@ def test_encrypted_pdf_is_reported(tmp_path, encoder):
     assert report.determinations == 1
 
 
-def test_an_updated_index_ranks_like_a_fresh_one(tmp_path, letters_dir, encoder):
+@pytest.mark.parametrize("backend", ["matrix", "whoosh"])
+def test_an_updated_index_ranks_like_a_fresh_one(tmp_path, letters_dir, encoder, backend):
     """Replaced letters leave deleted Whoosh documents behind; they must not skew BM25."""
     updated = tmp_path / "updated"
-    build([letters_dir], config(updated), encoder=encoder)
+    build([letters_dir], config(updated, keyword_backend=backend), encoder=encoder)
     for letter in letters_dir.iterdir():
         letter.write_text(letter.read_text() + "\n")
-    report = build([letters_dir], config(updated), encoder=encoder)
+    report = build([letters_dir], config(updated, keyword_backend=backend), encoder=encoder)
     assert report.updated == 5
     fresh = tmp_path / "fresh"
-    build([letters_dir], config(fresh), encoder=encoder)
+    build([letters_dir], config(fresh, keyword_backend=backend), encoder=encoder)
     searchers = [Searcher(config(index), encoder=encoder) for index in (updated, fresh)]
     for query in ("functional improvement", "PT lumbar spine exceeds guidelines", "Norco"):
         old, new = (s.search(query, mode="keyword").results for s in searchers)
@@ -173,3 +174,26 @@ def test_an_updated_index_ranks_like_a_fresh_one(tmp_path, letters_dir, encoder)
         # Whoosh keeps field lengths in one lossy byte per document, so a merged index is
         # within a rounding error of a fresh one, not bit-equal.
         assert [r.score for r in old] == pytest.approx([r.score for r in new], rel=0.02)
+
+
+def test_the_manifest_names_the_keyword_backend_and_a_switch_rewrites_its_files(tmp_path, letters_dir,
+                                                                                encoder):
+    index = tmp_path / "index"
+    build([letters_dir], config(index, keyword_backend="matrix"), encoder=encoder)
+    manifest = Manifest.load(IndexDir(index).require())
+    assert manifest.keyword_backend == "matrix" and "terms/postings_weights.npy" in manifest.files
+    question = "physical therapy functional improvement"
+    before = Searcher(config(index), encoder=encoder).search(question, mode="keyword").results
+
+    report = build([letters_dir], config(index, keyword_backend="whoosh"),
+                   encoder=lambda: pytest.fail("model loaded"))
+    assert report.unchanged == 5
+    generation = IndexDir(index).require()
+    manifest = Manifest.load(generation)
+    assert manifest.keyword_backend == "whoosh" and not (generation / "terms").exists()
+    assert any(name.startswith("whoosh/") for name in manifest.files)
+    # The searcher opens what the generation holds, whatever the setting says now.
+    searcher = Searcher(config(index, keyword_backend="matrix"), encoder=encoder)
+    after = searcher.search(question, mode="keyword").results
+    assert before and [r.doc_id for r in after] == [r.doc_id for r in before]
+    assert [r.score for r in after] == pytest.approx([r.score for r in before], rel=1e-4)

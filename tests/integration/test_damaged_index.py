@@ -34,8 +34,6 @@ def truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
-def segment(generation: Path) -> Path:
-    return next((generation / "whoosh").glob("*.seg"))
 
 
 # what is damaged -> (how, the name the message must carry)
@@ -44,7 +42,7 @@ DAMAGE = {
     "store garbled": (lambda g: garble(g / "store.sqlite"), "store.sqlite"),
     "vectors garbled": (lambda g: garble(g / "vectors.faiss"), "vectors.faiss"),
     "sentences garbled": (lambda g: garble(g / "sentences.npy"), "sentences.npy"),
-    "whoosh segment garbled": (lambda g: garble(segment(g)), "whoosh/"),
+    "keyword postings garbled": (lambda g: garble(g / "terms" / "postings_weights.npy"), "terms/"),
     "CURRENT junk": (lambda g: (g.parent / "CURRENT").write_bytes(b"\xff\xfe\x00\x81\x9c junk"), "CURRENT"),
 }
 
@@ -160,7 +158,7 @@ def test_a_good_index_is_ok_and_reopening_rehashes_only_what_changed(index, tmp_
     assert health.status_code == 200 and health.get_json()["status"] == "ok"
     generation, manifest = store.open_generation(settings.load(index=str(index)))
     assert set(manifest.files) >= {"store.sqlite", "vectors.faiss", "sentences.npy",
-                                   segment(generation).relative_to(generation).as_posix()}
+                                   "terms/postings_weights.npy", "terms/rows.json"}
     hashed = []
     real = generations._sha256
     monkeypatch.setattr(generations, "_sha256", lambda path: hashed.append(path.name) or real(path))

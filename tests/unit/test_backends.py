@@ -1,6 +1,7 @@
-"""The store, both index backends, the filter mask and similar cases, over two hand-made letters.
+"""The store, the index backends, the filter mask and similar cases, over two hand-made letters.
 
-Real SQLite, real Whoosh and real FAISS; the vectors are hand-made, so no model is loaded.
+Real SQLite, real Whoosh, the real term matrix and real FAISS; the vectors are hand-made, so no model
+is loaded. Every keyword test runs over both keyword backends.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import pytest
 from indexer.determination import Determination, Issue, Patient, Reviewer, Section
 from indexer.ingest.chunk import chunk_determination
 from indexer.search import similar
+from indexer.search.backends import KEYWORD_BACKENDS
 from indexer.search.collection import Collection
 from indexer.search.filters import allowed
-from indexer.search.keyword import WhooshKeywordIndex
 from indexer.search.query import understand
 from indexer.search.semantic import FaissSemanticIndex
 from indexer.store import Store
@@ -30,9 +31,9 @@ def letter(doc_id: str, item: str, decision: str, treatment: str, rationale: str
                          sections=[Section("rationale-1", "Rationale", rationale)])
 
 
-@pytest.fixture
-def generation(tmp_path):
-    """A generation of two letters: a store, a Whoosh index and a FAISS index."""
+@pytest.fixture(params=sorted(KEYWORD_BACKENDS))
+def generation(tmp_path, request):
+    """A generation of two letters: a store, a keyword index (each backend in turn) and a FAISS index."""
     letters = [letter("CM1", "Physical therapy x 8", "Upheld", "physical therapy", PT),
                letter("CM2", "MRI of the knee", "Overturned", "mri", MRI)]
     added = [(d, chunk_determination(d, 150, 1)) for d in letters]
@@ -47,10 +48,11 @@ def generation(tmp_path):
     vectors, sentence_blocks = store.position_chunks()
     store.commit()
     FaissSemanticIndex.write(tmp_path, vectors, sentence_blocks, 4)
-    WhooshKeywordIndex.create(tmp_path / "whoosh")
-    WhooshKeywordIndex.write(tmp_path / "whoosh", [], added)
+    backend = KEYWORD_BACKENDS[request.param]
+    backend.create(tmp_path / backend.DIRECTORY)
+    backend.write(tmp_path / backend.DIRECTORY, [], added)
     collection = Collection(store)
-    keyword = WhooshKeywordIndex(tmp_path / "whoosh", {c.chunk_id: c.position for c in collection.chunks})
+    keyword = backend(tmp_path / backend.DIRECTORY, {c.chunk_id: c.position for c in collection.chunks})
     semantic = FaissSemanticIndex(tmp_path, collection.chunks, sentence_weight=0.5)
     return collection, keyword, semantic
 
@@ -105,3 +107,72 @@ def test_similar_cases_name_what_they_share(generation):
     ranked, shared = similar.rank(collection, {1: 0.5}, source, None, second_weight=0.1)
     assert [r.doc_id for r in ranked] == ["CM2"] and shared == {"CM2": []}
     assert similar.issue_from_text("PT for the knee was denied").treatment == "physical therapy"
+
+
+def test_keyword_index_reads_phrases_and_operators(generation):
+    _, keyword, _ = generation
+    assert list(keyword.search(understand('"functional improvement"'), None)) == [0]
+    assert keyword.search(understand('"improvement functional"'), None) == {}
+    assert list(keyword.search(understand("knee AND instability"), None)) == [1]
+    assert keyword.search(understand("knee AND functional"), None) == {}
+    assert list(keyword.search(understand("therapy NOT knee"), None)) == [0]
+
+
+def test_keyword_index_finds_an_item_by_its_own_words(generation):
+    _, keyword, _ = generation
+    assert list(keyword.search(understand("x 8"), None)) in ([0], [])  # "x" and "8" are too short to index
+    assert list(keyword.search(understand("MRI"), None)) == [1]
+
+
+def test_term_matrix_scores_as_whoosh_does(tmp_path):
+    """The same BM25F scores, to float precision, for words, phrases, expansions and near-phrases."""
+    from indexer.search.keyword import WhooshKeywordIndex
+    from indexer.search.matrix import MatrixKeywordIndex
+
+    letters = [letter("CM1", "Physical therapy x 8", "Upheld", "physical therapy", PT + " " + PT),
+               letter("CM2", "MRI of the knee", "Overturned", "mri", MRI),
+               letter("CM3", "Physical therapy x 12", "Overturned", "physical therapy",
+                      "Therapy with physical modalities helped; the knee MRI shows functional gains.")]
+    added = [(d, chunk_determination(d, 150, 1)) for d in letters]
+    opened = []
+    for backend in (WhooshKeywordIndex, MatrixKeywordIndex):
+        backend.create(tmp_path / backend.DIRECTORY)
+        backend.write(tmp_path / backend.DIRECTORY, [], added)
+        opened.append(backend(tmp_path / backend.DIRECTORY,
+                              {c.chunk_id: n for n, c in enumerate(c for _, cs in added for c in cs)}))
+    whoosh, matrix = opened
+    matched = 0
+    for question in ("PT after knee surgery", "physical therapy functional improvement", '"knee MRI"',
+                     "MRI OR therapy", "therapy NOT knee", "knee ANDMAYBE functional"):
+        for filters in ({}, {"decision": "Overturned"}):
+            q = understand(question, filters)
+            mask = None if not filters else np.array([False, True, True])
+            expected = whoosh.search(q, mask)
+            found = matrix.search(q, mask)
+            assert found.keys() == expected.keys(), question
+            assert all(found[p] == pytest.approx(expected[p], rel=1e-5) for p in expected), question
+            matched += bool(expected)
+    assert matched >= 10
+
+
+def test_term_matrix_drops_removed_letters_on_write(tmp_path):
+    from indexer.search.matrix import MatrixKeywordIndex
+
+    letters = [letter("CM1", "Physical therapy x 8", "Upheld", "physical therapy", PT),
+               letter("CM2", "MRI of the knee", "Overturned", "mri", MRI)]
+    added = [(d, chunk_determination(d, 150, 1)) for d in letters]
+    folder = tmp_path / MatrixKeywordIndex.DIRECTORY
+    MatrixKeywordIndex.create(folder)
+    MatrixKeywordIndex.write(folder, [], added)
+    MatrixKeywordIndex.write(folder, ["CM1"], [])
+    keyword = MatrixKeywordIndex(folder, {added[1][1][0].chunk_id: 0})
+    assert keyword.search(understand("physical therapy functional"), None) == {}
+    assert list(keyword.search(understand("knee instability"), None)) == [0]
+
+
+def test_an_unknown_keyword_backend_is_refused_in_one_line():
+    from indexer.errors import IndexUnavailable
+    from indexer.search.backends import keyword_backend
+
+    with pytest.raises(IndexUnavailable, match="unknown keyword backend 'lucene'"):
+        keyword_backend("lucene")
