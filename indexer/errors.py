@@ -11,3 +11,8 @@ class NotFound(LookupError):
 
 class IndexUnavailable(Exception):
     """The index is missing, corrupt, or was built by other code or another model."""
+
+
+class ModelUnavailable(IndexUnavailable):
+    """The embedding model cannot be loaded (no such directory, a damaged model, an unknown precision):
+    searching and indexing need it, so it is reported like a missing index."""

