@@ -86,16 +86,20 @@ def test_range_grows_past_its_first_page_and_stops_at_the_limit(written, queries
     assert len(set(grown) & set(exact)) >= 0.95 * len(exact)
 
 
-@pytest.mark.parametrize("exact_under", [0, semantic.EXACT_UNDER], ids=["graph", "exact-subset"])
-def test_filters_apply_inside_the_search(written, queries, monkeypatch, exact_under):
+@pytest.mark.parametrize(("exact_under", "every"), [(0, 3), (semantic.EXACT_UNDER, 50)],
+                         ids=["graph-walk-a-third", "exact-over-a-fiftieth"])
+def test_filters_apply_inside_the_search(written, queries, monkeypatch, exact_under, every):
+    """A third of the chunks allowed: the HNSW walk skips the others; one in fifty (a post-filtered
+    top-k would almost always be empty): the allowed chunks are searched exactly."""
     monkeypatch.setattr(semantic, "EXACT_UNDER", exact_under)
+    monkeypatch.setattr(semantic, "EXACT_SHARE", 0.0 if exact_under == 0 else semantic.EXACT_SHARE)
     mask = np.zeros(COUNT, dtype=bool)
-    mask[::50] = True  # 60 of 3000 chunks: a post-filtered top-k would almost always be empty
+    mask[::every] = True
     for query in queries[:10]:
         exact = within(written["flat"].index, query, 0.1, mask)
         approximate = within(written["hnsw"].index, query, 0.1, mask)
         assert exact and approximate
-        assert all(position % 50 == 0 for position in approximate)
+        assert all(position % every == 0 for position in approximate)
         assert max(approximate, key=approximate.get) == max(exact, key=exact.get)
 
 
@@ -116,7 +120,7 @@ def test_recall_falls_when_the_graph_is_starved(vectors, queries, monkeypatch):
     """recall_at measures the search the index really answers with, so a bad graph shows."""
     monkeypatch.setattr(semantic, "HNSW_M", 2)
     monkeypatch.setattr(semantic, "HNSW_EF_CONSTRUCTION", 4)
-    monkeypatch.setattr(semantic, "HNSW_EF_SEARCH", 1)
+    monkeypatch.setattr(semantic, "RANGE_START", 10)
     starved = build_index(vectors, approximate_above=0)
     assert recall_at(starved, queries, k=10) < 0.9
 
