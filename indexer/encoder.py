@@ -29,9 +29,9 @@ from .errors import ModelUnavailable
 
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
-# On a CPU, auto stays fp32: on this project's CPUs (AVX2, no AVX512-BF16/AMX) bf16 ran slower than
-# fp32 (the build's embed stage took longer), and its retrieval quality is not yet measured; bf16 is
-# there to choose where the CPU computes it natively.
+# On a CPU, auto stays fp32. Measured on 300 real-letter chunks (AVX2 CPU, no AVX512-BF16/AMX, quiet):
+# fp32 17.1 chunks/s end to end (forward alone 22.1/s), bf16 2.5/s (3.7/s). bf16 holds quality (nDCG@10
+# within 0.005 of fp32 on the dev and both held-out sets), so it is there for CPUs that compute it natively.
 CPU_AUTO = "fp32"
 
 
