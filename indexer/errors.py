@@ -15,3 +15,6 @@ class IndexUnavailable(Exception):
 
 class Busy(Exception):
     """Every slot for searching is taken, or the engine stayed busy past the time budget: try again."""
+class ModelUnavailable(IndexUnavailable):
+    """The embedding model cannot be loaded (no such directory, a damaged model, an unknown precision):
+    searching and indexing need it, so it is reported like a missing index."""

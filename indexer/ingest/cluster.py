@@ -131,7 +131,9 @@ class _Embedder:
 
     def __call__(self, batch: dict) -> dict:
         spans = [[tuple(span) for span in json.loads(s)] for s in batch["spans"]]
-        vectors, sentences = next(self.encoder.chunks(list(batch["text"]), spans, len(spans)))
+        rows, vectors, sentences = next(self.encoder.chunks(list(batch["text"]), spans, len(spans)))
+        order = np.argsort(rows)  # batches come longest first: back to the batch's order
+        vectors, sentences = vectors[order], [sentences[i] for i in order]
         return {"hash": batch["hash"], "vector": [v.astype(np.float32).tobytes() for v in vectors],
                 "sentences": [s.astype(np.float16).tobytes() for s in sentences],
                 "count": [len(s) for s in sentences]}

@@ -64,11 +64,11 @@ class KeywordIndex(Protocol):
 
 
 class SemanticIndex(Protocol):
-    """Nearest chunks by embedding (exact inner product in FAISS today)."""
+    """Nearest chunks by embedding (FAISS: exact inner product, or HNSW above a size)."""
 
     @staticmethod
     def write(directory: Path, vectors: list[np.ndarray], sentence_blocks: list[np.ndarray],
-              dimension: int) -> None: ...
+              dimension: int, approximate_above: int = ...) -> None: ...
 
     def search(self, vector: np.ndarray, mask: np.ndarray | None, cutoff: float) -> Scores: ...
 

@@ -53,7 +53,8 @@ class Searcher:
     def encoder(self) -> Encoder:
         """The embedding model, loaded on first use."""
         if self._encoder is None:
-            self._encoder = Encoder(self.settings.model, self.settings.query_cache)
+            self._encoder = Encoder(self.settings.model, self.settings.query_cache,
+                                    self.settings.precision)
         return self._encoder
 
     @property

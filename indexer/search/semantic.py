@@ -1,8 +1,18 @@
 """The FAISS semantic index: chunk vectors searched within a filter, and per-sentence vectors.
 
-Everything FAISS lives here: writing the flat inner-product index and the sentence matrix in
-chunk-position order, opening them, range search inside a mask, and the closest sentence of a
-chunk (passage-level evidence for ranking and for excerpts).
+Everything FAISS lives here: writing the chunk vectors and the sentence matrix in chunk-position
+order, opening them (memory-mapped), searching inside a mask, and the closest sentence of a chunk
+(passage-level evidence for ranking and for excerpts).
+
+The index is chosen by size when it is written. Up to `approximate_above` chunks it is exact
+(IndexFlatIP): a range search returns every chunk at least `cutoff` similar. Above it, it is
+approximate (IndexHNSWFlat, M=HNSW_M): HNSW has no range search, so the search asks for the
+nearest RANGE_START chunks and doubles that while the farthest one still passes the cutoff, up to
+RANGE_LIMIT; then it keeps those passing the cutoff. So an approximate index returns at most the
+RANGE_LIMIT best chunks above the cutoff per query (facet counts over semantic matches are counts
+over those), and may miss a few true neighbours (see `recall_at`). Filters are
+applied inside the search in both (an IDSelector over the allowed positions, so a filter never
+empties a top-k afterwards); a filter that allows few chunks is searched exactly over them alone.
 """
 
 from __future__ import annotations
@@ -19,12 +29,110 @@ VECTORS, SENTENCES = "vectors.faiss", "sentences.npy"
 # A flat index's vectors mapped from the file, never copied: server workers share one copy of them.
 MAPPED = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY
 SENTENCE_RESCORE = 300  # only the best chunks are rescored by their closest sentence
+APPROXIMATE_ABOVE = 200_000  # default of the approximate_above setting: see the README for the measurement
+HNSW_M, HNSW_EF_CONSTRUCTION = 32, 80
+RANGE_START, RANGE_LIMIT = 128, 512  # measured: k up to 512 costs ~1-6 ms on 20k, k=1024 ~40 ms
+# A filter allowing fewer chunks than EXACT_UNDER, or than EXACT_SHARE of them all, is searched exactly
+# over the allowed chunks: cheap, and an HNSW walk through mostly excluded nodes loses recall.
+EXACT_UNDER, EXACT_SHARE = 20_000, 0.05
+
+
+def build_index(matrix: np.ndarray, approximate_above: int = APPROXIMATE_ABOVE) -> faiss.Index:
+    """An exact inner-product index up to approximate_above vectors, an HNSW graph above."""
+    dimension = matrix.shape[1]
+    if len(matrix) <= approximate_above:
+        index = faiss.IndexFlatIP(dimension)
+    else:
+        index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    index.add(np.ascontiguousarray(matrix, dtype=np.float32))
+    return index
+
+
+def exact_part(index: faiss.Index) -> faiss.Index:
+    """The flat index holding the vectors themselves (the index, or an HNSW graph's storage)."""
+    if isinstance(index, faiss.IndexHNSW):
+        return faiss.downcast_index(index.storage)
+    return index
+
+
+def is_approximate(index: faiss.Index) -> bool:
+    return isinstance(index, faiss.IndexHNSW)
+
+
+class _Allowed:
+    """The positions a filter allows, as a FAISS IDSelector (a bitmap it reads during the search)."""
+
+    def __init__(self, mask: np.ndarray):
+        self.count = int(mask.sum())
+        self.bits = np.packbits(mask.astype(bool), bitorder="little")  # kept alive for FAISS
+        self.selector = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(self.bits))
+
+
+def _exactly(index: faiss.Index, allowed: _Allowed | None) -> bool:
+    """Whether a search inside allowed is exact: always in a flat index, for a few chunks in HNSW."""
+    few = allowed is not None and (allowed.count < EXACT_UNDER
+                                   or allowed.count < EXACT_SHARE * index.ntotal)
+    return not is_approximate(index) or few
+
+
+def _walk(k: int, allowed: _Allowed | None) -> faiss.SearchParametersHNSW:
+    """An HNSW search for the k nearest: efSearch k (the candidate list must hold k), inside allowed."""
+    params = faiss.SearchParametersHNSW(efSearch=k)
+    if allowed is not None:
+        params.sel = allowed.selector
+    return params
+
+
+def within(index: faiss.Index, vector: np.ndarray, cutoff: float, mask: np.ndarray | None) -> Scores:
+    """Every chunk (inside mask) at least cutoff similar to vector: exact for a flat index, the best
+    up to RANGE_LIMIT for an HNSW one."""
+    query = np.ascontiguousarray(vector[None, :], dtype=np.float32)
+    allowed = _Allowed(mask) if mask is not None else None
+    if allowed is not None and not allowed.count:
+        return {}
+    if _exactly(index, allowed):
+        params = faiss.SearchParameters(sel=allowed.selector) if allowed else None
+        _, scores, positions = exact_part(index).range_search(query, cutoff, params=params)
+        return {int(p): float(s) for p, s in zip(positions, scores, strict=True)}
+    k = RANGE_START
+    while True:
+        scores, positions = index.search(query, k, params=_walk(k, allowed))
+        found = {int(p): float(s) for p, s in zip(positions[0], scores[0], strict=True)
+                 if p >= 0 and s >= cutoff}
+        if len(found) < k or k >= RANGE_LIMIT:
+            return found
+        k = min(2 * k, RANGE_LIMIT)
+
+
+def recall_at(index: faiss.Index, queries: np.ndarray, k: int = 10, mask: np.ndarray | None = None
+              ) -> float:
+    """The share of each query's true k nearest (exact search) that the index's own search finds:
+    1.0 for a flat index or a filter searched exactly; for HNSW, the first page `within` asks for.
+
+    The benchmark's call: recall_at(semantic.index, query_vectors, k=10) -> float in [0, 1]."""
+    queries = np.ascontiguousarray(queries, dtype=np.float32)
+    allowed = _Allowed(mask) if mask is not None else None
+    exact_params = faiss.SearchParameters(sel=allowed.selector) if allowed else None
+    _, truth = exact_part(index).search(queries, k, params=exact_params)
+    if not _exactly(index, allowed):
+        first_page = max(k, RANGE_START)  # what `within` asks the graph for first
+        _, found = index.search(queries, first_page, params=_walk(first_page, allowed))
+        found = found[:, :k]
+    else:
+        _, found = index.search(queries, k, params=exact_params)
+    hits = [len({p for p in t if p >= 0} & set(f)) / max(1, int((t >= 0).sum()))
+            for t, f in zip(truth, found, strict=True)]
+    return float(np.mean(hits)) if hits else 1.0
 
 
 class FaissSemanticIndex:
     """An open FAISS index over chunk vectors, with the sentence vectors of every chunk."""
 
     def __init__(self, directory: Path, chunks: list[StoredChunk], sentence_weight: float):
+        # memory-mapped: the vectors of a flat index (or an HNSW graph's storage) stay on disk, paged in
+        # by the OS and shared by every server worker, so a million chunks cost the page cache, not each
+        # process, 1.5 GB
         self.index = faiss.read_index(str(directory / VECTORS), MAPPED)
         faiss.omp_set_num_threads(1)  # one query at a time: a second OpenMP pool only contends
         self.sentence_vectors = np.load(directory / SENTENCES, mmap_mode="r")
@@ -33,28 +141,27 @@ class FaissSemanticIndex:
 
     @staticmethod
     def write(directory: Path, vectors: list[np.ndarray], sentence_blocks: list[np.ndarray],
-              dimension: int) -> None:
-        """Write the chunk vectors and the sentence vectors, both in chunk-position order."""
+              dimension: int, approximate_above: int = APPROXIMATE_ABOVE) -> None:
+        """Write the chunk vectors (flat or HNSW, by their number) and the sentence vectors, both in
+        chunk-position order."""
         matrix = np.vstack(vectors) if vectors else np.zeros((0, dimension), dtype=np.float32)
-        index = faiss.IndexFlatIP(dimension)
-        index.add(matrix)
-        faiss.write_index(index, str(directory / VECTORS))
+        faiss.write_index(build_index(matrix, approximate_above), str(directory / VECTORS))
         sentences = (np.vstack(sentence_blocks) if sentence_blocks
                      else np.zeros((0, dimension), dtype=np.float16))
         np.save(directory / SENTENCES, sentences)
 
+    @property
+    def approximate(self) -> bool:
+        return is_approximate(self.index)
+
     def search(self, vector: np.ndarray, mask: np.ndarray | None, cutoff: float) -> Scores:
         """Every chunk at least cutoff similar to vector (inside mask), blended with its best sentence."""
-        params = None
-        if mask is not None:
-            ids = np.nonzero(mask)[0].astype("int64")
-            if not len(ids):
-                return {}
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
-        _, scores, positions = self.index.range_search(vector[None, :].astype(np.float32), cutoff,
-                                                       params=params)
-        found = {int(p): float(s) for p, s in zip(positions, scores, strict=True)}
+        found = within(self.index, vector, cutoff, mask)
         return self._with_best_sentence(found, vector) if self.sentence_weight else found
+
+    def recall(self, queries: np.ndarray, k: int = 10, mask: np.ndarray | None = None) -> float:
+        """Recall@k of this index against exact search on the same vectors (1.0 when it is exact)."""
+        return recall_at(self.index, queries, k, mask)
 
     def sentence_similarity(self, position: int, vector: np.ndarray) -> np.ndarray | None:
         """The similarity of each sentence of a chunk to vector; None for a chunk without any."""

@@ -1,0 +1,37 @@
+"""Which precision the encoder runs at, by setting and device (no model is loaded)."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.encoder import CPU_AUTO, choose_precision
+from indexer.errors import IndexUnavailable, ModelUnavailable
+
+
+@pytest.mark.parametrize(("requested", "device", "chosen"), [
+    ("auto", "cuda", "fp16"),
+    ("auto", "cpu", CPU_AUTO),
+    ("fp32", "cpu", "fp32"),
+    ("fp32", "cuda", "fp32"),
+    ("bf16", "cpu", "bf16"),
+    ("bf16", "cuda", "bf16"),
+    ("fp16", "cuda", "fp16"),
+])
+def test_precision_by_setting_and_device(requested, device, chosen):
+    assert choose_precision(requested, device) == chosen
+
+
+def test_cpu_auto_is_a_precision_a_cpu_runs():
+    assert CPU_AUTO in ("fp32", "bf16")
+
+
+@pytest.mark.parametrize(("requested", "device", "says"), [
+    ("fp16", "cpu", "fp16 needs a GPU"),
+    ("int8", "cpu", "unknown precision 'int8'"),
+    ("FP32", "cuda", "unknown precision 'FP32'"),
+])
+def test_a_precision_that_cannot_run_is_one_line(requested, device, says):
+    with pytest.raises(ModelUnavailable, match=says) as raised:
+        choose_precision(requested, device)
+    assert "\n" not in str(raised.value)
+    assert isinstance(raised.value, IndexUnavailable)  # the CLI's exit 2 and the web's 503
