@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from indexer import near_duplicates
-from indexer.search.collapse import collapse
-from indexer.search.ranking import Ranked
+from indexer.search.collapse import shown_rows
 
 TEMPLATE = (
     "The California MTUS guidelines recommend physical therapy for myalgia and myositis at nine to ten "
@@ -74,17 +74,19 @@ def test_groups_chain_through_a_letter_near_both_others():
     assert set(near_duplicates.groups(found, dict.fromkeys(found, "Upheld"), 0.7).values()) == {"0"}
 
 
-def ranked(*doc_ids):
-    return [Ranked(doc_id, 1.0 - i / 10, [i], None) for i, doc_id in enumerate(doc_ids)]
-
-
 def test_collapse_keeps_the_best_of_each_group_and_names_the_rest():
-    kept, collapsed = collapse(ranked("x", "b", "y", "a", "c"), {"a": "a", "b": "a", "c": "a"})
-    assert [r.doc_id for r in kept] == ["x", "b", "y"]
-    assert collapsed == {"b": ["a", "c"]}
+    # ranked letters x, b, y, a, c; a, b and c form group 0
+    rows, members = shown_rows(np.array([-1, 0, -1, 0, 0]), k=10)
+    assert rows.tolist() == [0, 1, 2]
+    assert members == {1: [3, 4]}
+
+
+def test_collapse_fills_k_rows_past_collapsed_letters():
+    rows, members = shown_rows(np.array([0, 0, 1, 0, -1, 1, -1]), k=3)
+    assert rows.tolist() == [0, 2, 4]
+    assert members == {0: [1, 3], 2: [5]}
 
 
 def test_collapse_without_groups_changes_nothing():
-    entries = ranked("x", "y")
-    kept, collapsed = collapse(entries, {})
-    assert kept == entries and collapsed == {}
+    rows, members = shown_rows(np.array([-1, -1, -1]), k=2)
+    assert rows.tolist() == [0, 1] and members == {}
