@@ -15,7 +15,7 @@ import click
 from . import settings as config
 from .determination import Determination
 from .engine import Engine
-from .errors import IndexUnavailable, NotFound, QueryError
+from .errors import IndexUnavailable, IndexWriteError, NotFound, QueryError
 from .ingest.build import build
 from .ingest.parse import parse_text
 from .ingest.read import ReadError, read_letter
@@ -25,7 +25,7 @@ from .search.results import SearchResponse
 EXIT_NOTHING, EXIT_USAGE = 1, 2
 # The contract's exit status for each core error: nothing usable (1) or bad usage / no index (2).
 EXIT_CODES = {IndexUnavailable: EXIT_USAGE, QueryError: EXIT_USAGE, NotFound: EXIT_NOTHING,
-              ReadError: EXIT_NOTHING}
+              ReadError: EXIT_NOTHING, IndexWriteError: EXIT_NOTHING}
 
 
 class Failure(click.ClickException):
@@ -151,20 +151,31 @@ def similar_command(doc_id, text, k, filters, index_dir, as_json):
 
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=4, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256))
 @common
 def serve_command(host, port, threads, index_dir, as_json):
-    """Serve the web UI and JSON API (production WSGI server)."""
-    from waitress import serve
+    """Serve the web UI and JSON API (production WSGI server); off loopback only with PRECEDENT_TOKEN."""
+    from waitress import create_server
 
     from webui import create_app  # the web app is the CLI's edge, loaded only to serve
+    from webui.access import Access, AccessRefused
 
-    engine = _engine(index_dir)
+    settings = config.load(index=index_dir)
+    try:
+        Access.for_bind(settings, host)
+    except AccessRefused as refused:
+        raise Failure(str(refused), EXIT_USAGE) from None
+    engine = Engine(settings)
     engine.warm()  # open the index and load the model up front
-    app = create_app({"PRECEDENT": engine.settings, "PRECEDENT_ENGINE": engine})
-    click.echo(f"Precedent serving on http://{host}:{port}/", err=True)
-    serve(app, host=host, port=port, threads=threads, ident="precedent")
+    app = create_app({"PRECEDENT": settings, "PRECEDENT_ENGINE": engine, "PRECEDENT_HOST": host})
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="precedent")
+    except (OSError, ValueError) as error:
+        raise Failure(f"cannot listen on {host}:{port}: {getattr(error, 'strerror', None) or error}",
+                      EXIT_USAGE) from None
+    click.echo(f"Precedent serving on http://{host}:{getattr(server, 'effective_port', port)}/", err=True)
+    server.run()
 
 
 def _print_determination(determination: Determination, as_json: bool) -> None:

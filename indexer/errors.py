@@ -11,3 +11,7 @@ class NotFound(LookupError):
 
 class IndexUnavailable(Exception):
     """The index is missing, corrupt, or was built by other code or another model."""
+
+
+class IndexWriteError(Exception):
+    """The index could not be written (disk full, read-only, not a folder); the previous one is untouched."""

@@ -7,7 +7,7 @@ overridden by an environment variable PRECEDENT_<NAME>; explicit overrides win o
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,9 @@ SETTINGS = [
             "Share of a chunk's semantic score taken from its closest sentence."),
     Setting("similarity_cutoff", 0.3, "Lowest cosine similarity a semantic match may have."),
     Setting("query_cache", 512, "Query embeddings kept in memory."),
+    Setting("token", "", "Access token the server asks for (needed to serve off loopback)."),
+    Setting("allowed_hosts", "",
+            "Host names the server answers to besides its address and localhost (comma-separated)."),
 ]
 
 
@@ -59,6 +62,8 @@ class Settings:
     sentence_weight: float
     similarity_cutoff: float
     query_cache: int
+    token: str = field(repr=False)  # never printed with the settings
+    allowed_hosts: str
 
     @property
     def max_file_bytes(self) -> int:

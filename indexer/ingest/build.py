@@ -27,8 +27,10 @@ from ..settings import Settings
 from ..store import Store
 from . import parse
 from .chunk import chunk_determination
+from .faults import check_index_folder, index_writes
+from .listing import Listing, list_letters
 from .parse import parse_text
-from .read import ReadError, letter_files, read_letter
+from .read import ReadError, read_letter
 
 
 @dataclass
@@ -74,9 +76,13 @@ def sha256(data: bytes) -> str:
 def build(paths: list[Path], settings: Settings, prune: bool = False,
           encoder: Encoder | Callable[[], Encoder] | None = None) -> BuildReport:
     """Index the letters under paths into settings.index; return what happened."""
+    listing = list_letters(paths)
+    if listing.missing and len(listing.missing) == len(paths):  # nothing to read: leave the index alone
+        raise ReadError(f"no such file or folder: {', '.join(map(str, listing.missing))}")
     root = IndexDir(settings.index)
-    with root.writer_lock():
-        return _Build(root, settings, encoder).run(paths, prune)
+    check_index_folder(root.root)
+    with index_writes(root.root), root.writer_lock():
+        return _Build(root, settings, encoder).run(listing, prune)
 
 
 class _Build:
@@ -94,11 +100,11 @@ class _Build:
             self._encoder = self._encoder()
         return self._encoder
 
-    def run(self, paths: list[Path], prune: bool) -> BuildReport:
+    def run(self, listing: Listing, prune: bool) -> BuildReport:
         staging = self.root.start_generation()
         try:
             self.store = self._open_staging(staging)
-            pending, stale = self._read_changed(self._files(paths), prune)
+            pending, stale = self._read_changed(self._files(listing), prune)
             for doc_id in stale:
                 self.store.remove_determination(doc_id)
             added = self._add(pending)
@@ -145,14 +151,13 @@ class _Build:
         keyword_backend.create(staging / KEYWORD_DIR)
         return Store(staging / "store.sqlite")
 
-    def _files(self, paths: list[Path]) -> list[Path]:
-        found: list[Path] = []
-        for path in paths:
-            try:
-                found.extend(letter_files([path]))
-            except ReadError as error:
-                self.report.failed.append(Failure(str(path), str(error)))
-        return found
+    def _files(self, listing: Listing) -> list[Path]:
+        """The letters found; every path given or met that is not read goes into the report's failed."""
+        for path in listing.missing:
+            self.report.failed.append(Failure(str(path), "no such file or folder"))
+        for path, why in listing.problems:
+            self.report.failed.append(Failure(str(path), why))
+        return listing.files
 
     def _read_changed(self, files: list[Path], prune: bool) -> tuple[list[_Pending], list[str]]:
         known = self.store.sources()
