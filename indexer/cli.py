@@ -167,13 +167,13 @@ def serve_command(host, port, threads, index_dir, as_json):
     except AccessRefused as refused:
         raise Failure(str(refused), EXIT_USAGE) from None
     engine = Engine(settings)
-    engine.warm()  # open the index and load the model up front
     app = create_app({"PRECEDENT": settings, "PRECEDENT_ENGINE": engine, "PRECEDENT_HOST": host})
-    try:
+    try:  # listen first, so that a port in use is said at once
         server = create_server(app, host=host, port=port, threads=threads, ident="precedent")
     except (OSError, ValueError) as error:
         raise Failure(f"cannot listen on {host}:{port}: {getattr(error, 'strerror', None) or error}",
                       EXIT_USAGE) from None
+    engine.warm()  # open the index and load the model before the first question
     click.echo(f"Precedent serving on http://{host}:{getattr(server, 'effective_port', port)}/", err=True)
     server.run()
 
