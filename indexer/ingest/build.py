@@ -117,6 +117,8 @@ class _Build:
             manifest.save(staging)
             self.root.publish(staging)
         except BaseException:
+            if getattr(self, "store", None) is not None:
+                self.store.close()
             shutil.rmtree(staging, ignore_errors=True)
             raise
         return self.report

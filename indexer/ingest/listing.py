@@ -79,8 +79,7 @@ def _walk(folder: Path, listing: Listing, visited: set[tuple[int, int]]) -> bool
             continue
         path = Path(entry.path)
         looks_like_letter = path.suffix.lower() in SUFFIXES
-        broken_link = entry.is_symlink() and not entry.is_dir() and not entry.is_file()
-        if not (looks_like_letter or entry.is_dir() or broken_link):
+        if not (looks_like_letter or _is_folder(entry) or _is_broken_link(entry)):
             continue  # not a letter, not a folder to look in, not a link gone wrong: nothing to say
         kind = _kind(path, listing)
         if kind == "folder":
@@ -92,3 +91,17 @@ def _walk(folder: Path, listing: Listing, visited: set[tuple[int, int]]) -> bool
             listing.files.append(path)
             held = True
     return held
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_broken_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink() and not entry.is_dir() and not entry.is_file()
+    except OSError:  # a link loop
+        return True
