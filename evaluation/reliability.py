@@ -41,9 +41,11 @@ PROMISES = [
     Promise("no500", "No input gets a 500 or a traceback: every route and CLI argument answers a clear "
             "4xx or one line.",
             ("tests/unit/test_properties.py", "tests/integration/test_openapi_fuzz.py")),
-    Promise("bounded", "Work per request is bounded: bodies over 64 KiB are a 413, JSON nested too deep, "
-            "wrongly shaped bodies and over-long pasted text are a 400.",
-            ("tests/integration/test_web.py::test_json_nested_deeper_than_python_recurses_is_a_400",
+    Promise("bounded", "Work per request is bounded: a body over 64 KiB is a 413; JSON nested too deep, "
+            "a wrongly shaped body and a bad parameter are a 400.",
+            ("tests/integration/test_web.py::test_chat_bad_bodies",
+             "tests/integration/test_web.py::test_api_search_bad_input_is_a_json_400",
+             "tests/integration/test_web.py::test_json_nested_deeper_than_python_recurses_is_a_400",
              "tests/integration/test_web.py::test_json_bodies_of_the_wrong_shape_are_a_400")),
     Promise("faults", "An operator's mistakes and a full or read-only disk are one line, not a traceback; "
             "the served index is untouched and no staging folder is left; odd files are listed as failed.",
