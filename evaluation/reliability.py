@@ -120,7 +120,7 @@ def figure(promise: Promise, result: dict) -> str:
                  f"p50 {found['p50_ms']:.0f} ms, p95 {found['p95_ms']:.0f} ms")
     if promise.name == "kill9" and found:
         line += (f"; {found['kills']} kills, {found['survived']} survived ({found['killed_mid_build']} "
-                 f"mid-build); an uninterrupted build took {found['build_seconds']} s")
+                 f"before publishing); kill moments drawn within {found['build_seconds']} s (one build)")
     return line
 
 
