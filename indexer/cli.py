@@ -15,7 +15,7 @@ import click
 from . import settings as config
 from .determination import Determination
 from .engine import Engine
-from .errors import IndexUnavailable, NotFound, QueryError
+from .errors import IndexUnavailable, IndexWriteError, NotFound, QueryError
 from .ingest.build import build
 from .ingest.parse import parse_text
 from .ingest.read import ReadError, read_letter
@@ -26,7 +26,7 @@ from .search.results import SearchResponse
 EXIT_NOTHING, EXIT_USAGE = 1, 2
 # The contract's exit status for each core error: nothing usable (1) or bad usage / no index (2).
 EXIT_CODES = {IndexUnavailable: EXIT_USAGE, QueryError: EXIT_USAGE, NotFound: EXIT_NOTHING,
-              ReadError: EXIT_NOTHING}
+              ReadError: EXIT_NOTHING, IndexWriteError: EXIT_NOTHING}
 
 
 class Failure(click.ClickException):
@@ -35,6 +35,10 @@ class Failure(click.ClickException):
     def __init__(self, message: str, code: int = EXIT_NOTHING):
         super().__init__(message)
         self.exit_code = code
+
+# Waitress threads: queries are serialised on the engine, so threads mostly wait; enough of them that
+# 16 clients at once never meet a full house (heavy_requests caps the busy ones, one stays for /healthz)
+SERVE_THREADS = 24
 
 
 def exit_codes(command):
@@ -236,33 +240,46 @@ def contrast_command(query, k, filters, index_dir, as_json):
 
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", type=int, help="Threads per process [default: 4, or 2 per worker process].")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", type=click.IntRange(1, 256),
+              help=f"Threads per process [default: {SERVE_THREADS}, or 2 per worker process].")
 @click.option("--workers", default="1", show_default=True, callback=_worker_count,
               help="Server processes over one read-only index (more than 1: gunicorn).")
 @common
 def serve_command(host, port, threads, workers, index_dir, as_json):
-    """Serve the web UI and JSON API (production WSGI server)."""
+    """Serve the web UI and JSON API (production WSGI server); off loopback only with PRECEDENT_TOKEN."""
+    from webui.access import Access, AccessRefused
+
+    settings = config.load(index=index_dir)
+    try:
+        Access.for_bind(settings, host)
+    except AccessRefused as refused:
+        raise Failure(str(refused), EXIT_USAGE) from None
     if workers > 1:
         from webui import workers as processes  # gunicorn: loaded only to serve with several
 
         try:
-            processes.serve(config.load(index=index_dir), host, port, workers,
-                            threads or processes.THREADS_PER_WORKER)
+            processes.serve(settings, host, port, workers, threads or processes.THREADS_PER_WORKER)
         except processes.PortInUse as error:
             raise Failure(str(error), EXIT_USAGE) from None
         return
     from webui import create_app  # the web app is the CLI's edge, loaded only to serve
     from webui.server import create_server
 
-    threads = threads or 4
-    engine = _engine(index_dir)
-    engine.warm()  # open the index and load the model up front
+    threads = threads or SERVE_THREADS
+    engine = Engine(settings)
     # fewer heavy requests than threads, so one thread is always free for /healthz
-    heavy = max(1, min(engine.settings.heavy_requests, threads - 1))
-    app = create_app({"PRECEDENT": engine.settings, "PRECEDENT_ENGINE": engine, "HEAVY_REQUESTS": heavy})
-    click.echo(f"Precedent serving on http://{host}:{port}/", err=True)
-    create_server(app, host=host, port=port, threads=threads, ident="precedent").run()
+    heavy = max(1, min(settings.heavy_requests, threads - 1))
+    app = create_app({"PRECEDENT": settings, "PRECEDENT_ENGINE": engine, "PRECEDENT_HOST": host,
+                      "HEAVY_REQUESTS": heavy})
+    try:  # listen first, so that a port in use is said at once
+        server = create_server(app, host=host, port=port, threads=threads, ident="precedent")
+    except (OSError, ValueError) as error:
+        raise Failure(f"cannot listen on {host}:{port}: {getattr(error, 'strerror', None) or error}",
+                      EXIT_USAGE) from None
+    engine.warm()  # open the index and load the model before the first question
+    click.echo(f"Precedent serving on http://{host}:{getattr(server, 'effective_port', port)}/", err=True)
+    server.run()
 
 
 def _print_determination(determination: Determination, as_json: bool) -> None:

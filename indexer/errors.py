@@ -18,3 +18,5 @@ class Busy(Exception):
 class ModelUnavailable(IndexUnavailable):
     """The embedding model cannot be loaded (no such directory, a damaged model, an unknown precision):
     searching and indexing need it, so it is reported like a missing index."""
+class IndexWriteError(Exception):
+    """The index could not be written (disk full, read-only, not a folder); the previous one is untouched."""

@@ -7,7 +7,7 @@ overridden by an environment variable PRECEDENT_<NAME>; explicit overrides win o
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -52,13 +52,16 @@ SETTINGS = [
             "a ?page=N away."),
     Setting("busy_seconds", 10.0,
             "Longest a web request waits for the search engine (busy with others) before a 503."),
-    Setting("heavy_requests", 3,
+    Setting("heavy_requests", 20,
             "Searches and determination pages served at once; further ones get a 503 at once, so a "
             "server thread stays free for /healthz (serve caps it below --threads)."),
     Setting("keyword_backend", "matrix",
             "Keyword index a build writes: matrix (BM25F over a term matrix, numpy) or whoosh."),
     Setting("approximate_above", 200000,
             "Chunks above which the vector index is approximate (HNSW) instead of exact (flat)."),
+    Setting("token", "", "Access token the server asks for (needed to serve off loopback)."),
+    Setting("allowed_hosts", "",
+            "Host names the server answers to besides its address and localhost (comma-separated)."),
 ]
 
 
@@ -87,6 +90,8 @@ class Settings:
     heavy_requests: int
     keyword_backend: str
     approximate_above: int
+    token: str = field(repr=False)  # never printed with the settings
+    allowed_hosts: str
 
     @property
     def max_file_bytes(self) -> int:

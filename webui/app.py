@@ -10,7 +10,7 @@ from flask import Flask
 
 from indexer import settings as config
 
-from . import api, capacity, conversations, engine, errors, pages
+from . import access, api, capacity, conversations, engine, errors, pages
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     Path(app.config["CONVERSATIONS"]).parent.mkdir(parents=True, exist_ok=True)
 
+    access.init_app(app)
     engine.init_app(app)
     conversations.init_app(app)
     errors.init_app(app)

@@ -55,14 +55,15 @@ def listen(host: str, port: int) -> socket.socket:
 class WorkerServer(BaseApplication):
     """gunicorn over the app factory: the model loaded here, the app and the index in each worker."""
 
-    def __init__(self, settings: Settings, sock: socket.socket, workers: int, threads: int):
+    def __init__(self, settings: Settings, sock: socket.socket, workers: int, threads: int,
+                 host: str = "127.0.0.1"):
         open_generation(settings)  # refuse a missing or damaged index now, in one line
         torch.set_num_threads(1)  # one query at a time per worker: N workers, N cores
         transformers_logging.disable_progress_bar()  # load quietly
-        self.encoder = Encoder(settings.model, settings.query_cache)
+        self.encoder = Encoder(settings.model, settings.query_cache, settings.precision)
         self.encoder.query("warm up")  # load everything lazily loaded before the fork
         gc.freeze()  # keep the collector from writing to, and so copying, the objects the workers inherit
-        self.settings = settings
+        self.settings, self.host = settings, host
         self.options = {"bind": [f"fd://{sock.fileno()}"], "workers": workers, "threads": threads,
                         "worker_class": "gthread", "timeout": TIMEOUT_S, "loglevel": "warning",
                         "accesslog": None, "proc_name": "precedent", "post_fork": _number_worker,
@@ -77,7 +78,8 @@ class WorkerServer(BaseApplication):
     def load(self):
         """Build the app inside a worker and open its index before the first request."""
         engine = Engine(self.settings, encoder=self.encoder)
-        app = create_app({"PRECEDENT": self.settings, "PRECEDENT_ENGINE": engine})
+        app = create_app({"PRECEDENT": self.settings, "PRECEDENT_ENGINE": engine,
+                          "PRECEDENT_HOST": self.host})
         try:
             engine.searcher()
         except IndexUnavailable:
@@ -108,7 +110,7 @@ def _leave_ctrl_c_to_the_arbiter(_worker) -> None:
 def serve(settings: Settings, host: str, port: int, workers: int, threads: int) -> None:
     """Listen on host:port and serve from `workers` processes until interrupted."""
     sock = listen(host, port)
-    server = WorkerServer(settings, sock, workers, threads)
+    server = WorkerServer(settings, sock, workers, threads, host)
     print(f"Precedent serving on http://{host}:{sock.getsockname()[1]}/ with {workers} worker processes",
           file=sys.stderr, flush=True)
     server.run()

@@ -31,8 +31,10 @@ from ..settings import Settings
 from ..store import Store
 from . import parse
 from .chunk import chunk_determination
+from .faults import check_index_folder, index_writes
+from .listing import Listing, list_letters
 from .parse import parse_text
-from .read import ReadError, letter_files, read_letter
+from .read import ReadError, read_letter
 
 
 @dataclass
@@ -108,9 +110,13 @@ def build(paths: list[Path], settings: Settings, prune: bool = False,
           reader: LetterReader | None = None) -> BuildReport:
     """Index the letters under paths into settings.index; return what happened. A reader reads and
     parses the changed files elsewhere (and may embed their chunks); by default they are read here."""
+    listing = list_letters(paths)
+    if listing.missing and len(listing.missing) == len(paths):  # nothing to read: leave the index alone
+        raise ReadError(f"no such file or folder: {', '.join(map(str, listing.missing))}")
     root = IndexDir(settings.index)
-    with root.writer_lock():
-        return _Build(root, settings, encoder, reader).run(paths, prune)
+    check_index_folder(root.root)
+    with index_writes(root.root), root.writer_lock():
+        return _Build(root, settings, encoder, reader).run(listing, prune)
 
 
 class _Build:
@@ -133,14 +139,14 @@ class _Build:
                 self._encoder = self._encoder()
         return self._encoder
 
-    def run(self, paths: list[Path], prune: bool) -> BuildReport:
+    def run(self, listing: Listing, prune: bool) -> BuildReport:
         staging = self.root.start_generation()
         try:
             stage = self.report.stage
             with stage("open"):
                 self.store = self._open_staging(staging)
             with stage("read_parse"):
-                pending, stale = self._read_changed(self._files(paths), prune)
+                pending, stale = self._read_changed(self._files(listing), prune)
             with stage("chunk"):
                 for doc_id in stale:
                     self.store.remove_determination(doc_id)
@@ -160,6 +166,8 @@ class _Build:
                 manifest.save(staging)
                 self.root.publish(staging)
         except BaseException:
+            if getattr(self, "store", None) is not None:
+                self.store.close()
             shutil.rmtree(staging, ignore_errors=True)
             raise
         return self.report
@@ -204,14 +212,13 @@ class _Build:
         return [(d, chunk_determination(d, self.settings.chunk_words, self.settings.chunk_overlap))
                 for d in store.determinations().values()]
 
-    def _files(self, paths: list[Path]) -> list[Path]:
-        found: list[Path] = []
-        for path in paths:
-            try:
-                found.extend(letter_files([path]))
-            except ReadError as error:
-                self.report.failed.append(Failure(str(path), str(error)))
-        return found
+    def _files(self, listing: Listing) -> list[Path]:
+        """The letters found; every path given or met that is not read goes into the report's failed."""
+        for path in listing.missing:
+            self.report.failed.append(Failure(str(path), "no such file or folder"))
+        for path, why in listing.problems:
+            self.report.failed.append(Failure(str(path), why))
+        return listing.files
 
     def _read_changed(self, files: list[Path], prune: bool) -> tuple[list[_Pending], list[str]]:
         known = self.store.sources()

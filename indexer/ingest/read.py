@@ -20,24 +20,6 @@ class ReadError(Exception):
     """A file that cannot be read as a letter; the message is one plain line."""
 
 
-def letter_files(paths: list[Path]) -> list[Path]:
-    """Expand files and folders (recursively) into letter files, skipping hidden ones."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path).parts
-                if child.is_file() and child.suffix.lower() in SUFFIXES and not any(
-                    part.startswith(".") for part in relative
-                ):
-                    found.append(child)
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise ReadError(f"{path}: no such file or folder")
-    return found
-
-
 def read_letter(path: Path, max_bytes: int = 20 * 2**20) -> tuple[str, list[str]]:
     """Return the text of a letter and any warnings; raise ReadError for unusable files."""
     data = path.read_bytes()

@@ -18,6 +18,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import qparser, query, scoring
 from whoosh.fields import ID, TEXT, Schema
+from whoosh.writing import IndexingError
 
 from ..determination import OTHER, RATIONALE, SUMMARY, Chunk, Determination, Issue
 from .base import Scores
@@ -66,7 +67,10 @@ def _write(directory: Path, removed_doc_ids: list[str],
         if ix.doc_count_all() > 1.1 * ix.doc_count():
             ix.optimize()
     except BaseException:
-        writer.cancel()
+        try:
+            writer.cancel()
+        except IndexingError:  # a failed commit has closed the writer already: report the first error
+            pass
         raise
 
 

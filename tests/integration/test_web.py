@@ -171,8 +171,9 @@ def test_conversation_survives_a_new_app(app, client, corpus_index, searcher):
 
     data = client.post("/api/chat", json={"message": "Ambien long term"}).get_json()
     # a new app over the same index (the shared engine keeps the model loaded once)
-    again = create_app({**app.config, "TESTING": True})
-    page = again.test_client().get(f"/c/{data['conversation_id']}")
+    again = create_app({**app.config, "TESTING": True}).test_client()
+    again.set_cookie("precedent_owner", client.get_cookie("precedent_owner").value)  # the same browser
+    page = again.get(f"/c/{data['conversation_id']}")
     assert page.status_code == 200 and b"Ambien long term" in page.data
 
 
