@@ -16,7 +16,7 @@ from dataclasses import replace
 from .determination import Determination
 from .encoder import Encoder
 from .errors import Busy, IndexUnavailable, NotFound, QueryError
-from .generations import IndexDir
+from .generations import IndexDir, verify
 from .saved import Watchlist
 from .search.contrast import PER_SIDE, Contrast, for_determination, for_question
 from .search.followup import Turn, adjust, describe, refine
@@ -52,6 +52,8 @@ class Engine:
         """The open index, reopened when a build has published a newer generation. A newer generation
         that is damaged is refused; the last good one (if any) keeps answering, and `problem` says why."""
         with self.lock:
+            if self._searcher is not None:
+                self._still_whole()
             try:
                 live = IndexDir(self.settings.index).require()
                 if self._searcher is None or self._searcher.generation != live:
@@ -77,6 +79,20 @@ class Engine:
             yield
         finally:
             self.lock.release()
+
+    def _still_whole(self) -> None:
+        """Check the served generation's files have not changed under it (a stat each; a file whose size,
+        times or inode changed is hashed again): vectors and postings are memory-mapped, so a file damaged
+        in place would change answers without a word. A damaged one is dropped and refused."""
+        served = self._searcher
+        try:
+            verify(served.generation, served.manifest)
+        except IndexUnavailable as error:
+            self._encoder = served.loaded_encoder or self._encoder
+            self._searcher = None
+            self.problem = str(error)
+            log.warning("%s; the served index was damaged in place and is no longer served", error)
+            raise
 
     def warm(self) -> None:
         """Open the index and load the model before the first question."""

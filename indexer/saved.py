@@ -87,12 +87,14 @@ class SavedSearches:
         return [_saved(row) for row in self.db.execute("SELECT * FROM saved_searches ORDER BY id")]
 
     def get(self, search_id: int) -> SavedSearch:
+        _known_id(search_id)
         row = self.db.execute("SELECT * FROM saved_searches WHERE id = ?", (search_id,)).fetchone()
         if row is None:
             raise NotFound(f"no saved search {search_id}")
         return _saved(row)
 
     def remove(self, search_id: int) -> None:
+        _known_id(search_id)
         if self.db.execute("DELETE FROM saved_searches WHERE id = ?", (search_id,)).rowcount == 0:
             raise NotFound(f"no saved search {search_id}")
         self.db.commit()
@@ -183,3 +185,9 @@ def _with_new(search: SavedSearch, matches: list[str], seen: set[str]) -> SavedS
 
 def _saved(row: sqlite3.Row) -> SavedSearch:
     return SavedSearch(row["id"], row["query"], row["mode"], json.loads(row["filters"]), row["looked"])
+
+
+def _known_id(search_id: int) -> None:
+    """An id SQLite could hold (a 64-bit integer above 0); any other names no saved search."""
+    if not 0 < search_id < 2**63:
+        raise NotFound(f"no saved search {search_id}")

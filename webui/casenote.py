@@ -84,7 +84,10 @@ def _permalink(url: str, base_url: str, number: int) -> str:
     """A note's link as an absolute http(s) URL on this server; anything else is refused."""
     if not url:
         raise NoteError(f"note {number} has no permalink")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[::1": an address urllib cannot even split
+        raise NoteError(f"note {number}: the permalink is not a valid address") from None
     if not parts.scheme and not parts.netloc and url.startswith("/") and not url.startswith("//"):
         return base_url.rstrip("/") + url
     if parts.scheme in ("http", "https") and parts.netloc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
@@ -42,8 +43,14 @@ def atom(search: SavedSearch, letters: list[Determination], root: str) -> bytes:
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
     if text is not None:
-        element.text = text
+        element.text = _xml_text(text)
     return element
+
+
+def _xml_text(text: str) -> str:
+    """Drop what XML 1.0 cannot hold (NUL and other control characters, lone surrogates): a saved
+    question with one must not make the whole feed unreadable."""
+    return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", text)
 
 
 def _timestamp(day: str) -> str:

@@ -181,3 +181,18 @@ def test_an_index_without_checksums_is_refused_and_rebuilt(index, letters, encod
     report = build([letters], settings.load(index=str(index)), encoder=encoder)
     assert report.added == 4 and any("no checksums" in w for w in report.warnings)
     assert Engine(settings.load(index=str(index)), encoder=encoder).search(QUESTION).total
+
+
+@pytest.mark.parametrize("name", ["vectors.faiss", "sentences.npy", "terms/postings_weights.npy"])
+def test_a_file_damaged_in_place_under_a_running_server_is_refused_not_served(index, tmp_path, encoder, name):
+    """Vectors and postings are memory-mapped: damage written into the served files would change the
+    answers without a word (an outside hostile run saw a different top 10). Each query checks the
+    served files' stat first, hashes a changed one again, and refuses a damaged index."""
+    engine = Engine(settings.load(index=str(index)), encoder=encoder)
+    client = web(index, tmp_path, engine)
+    assert client.get("/api/search", query_string={"q": QUESTION}).status_code == 200
+    garble(live(index) / name)
+    response = client.get("/api/search", query_string={"q": QUESTION})
+    assert response.status_code == 503 and name.split("/")[0] in response.get_json()["error"]
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.get_json()["status"] != "ok"

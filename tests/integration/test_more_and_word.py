@@ -89,6 +89,7 @@ def test_word_export_holds_every_citation_excerpt_link_and_note(client):
     ({"notes": "x"}, "notes"),
     ({"notes": [{"doc": "x", "text": "y", "url": "javascript:alert(1)"}]}, "permalink"),
     ({"notes": [{"doc": "x", "text": "y", "url": "//evil.example/d/x"}]}, "permalink"),
+    ({"notes": [{"doc": "x", "text": "y", "url": "http://[::1"}]}, "permalink"),  # was a 500
     ({"notes": [{"doc": 5, "text": "y", "url": "/d/x"}]}, "doc must be text"),
     ({"notes": [{"doc": "x", "url": "/d/x"}]}, "excerpt"),
     ({"notes": [NOTES[0]] * 201}, "at most"),

@@ -146,3 +146,28 @@ def test_saved_searches_live_beside_the_generations_and_outlast_builds(grown):
     assert (index / "saved.sqlite").is_file()
     assert not list(index.glob("gen-*/saved.sqlite"))
     assert [s.query for s in Engine(configured).watchlist().all()] == ["knee"]
+
+
+HUGE_ID = 2**63  # over what SQLite holds: found by an outside hostile run as a 500
+
+
+@pytest.mark.parametrize("method, path", [("get", f"/saved/{HUGE_ID}"), ("get", f"/saved/{HUGE_ID}.atom"),
+                                          ("delete", f"/api/saved/{HUGE_ID}"), ("get", "/saved/0")])
+def test_an_id_no_saved_search_can_have_is_a_404(saved_client, method, path):
+    client, _ = saved_client
+    response = getattr(client, method)(path)
+    assert response.status_code == 404
+
+
+def test_the_cli_says_an_impossible_saved_id_in_one_line(grown):
+    configured, _ = grown
+    result = CliRunner().invoke(cli, ["saved", "remove", str(HUGE_ID), "--index", configured.index])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"no saved search {HUGE_ID}" in result.output
+
+
+def test_a_saved_question_with_control_characters_keeps_its_feed_valid_xml(saved_client):
+    client, _ = saved_client
+    search = client.post("/api/saved", json={"query": "knee\u0000 MRI\u0007", "filters": {}}).get_json()[0]
+    feed = ET.fromstring(client.get(f"/saved/{search['id']}.atom").data)  # raises if not XML
+    assert "knee MRI" in feed.findtext(f"{ATOM}title")

@@ -96,6 +96,9 @@ def test_two_workers_serve_the_index_and_both_pick_up_a_rebuild(served, tmp_path
     from indexer.ingest.build import build
 
     base, index, server = served
+    deadline = time.monotonic() + START_S  # /healthz answers as soon as the first worker is up
+    while len(children(server.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
     workers = children(server.pid)
     assert len(workers) == 2
     before = from_every_worker(f"{base}/healthz", 2, lambda body: True)
