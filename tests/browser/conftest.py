@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -23,16 +24,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(corpus_index, tmp_path_factory):
+@contextlib.contextmanager
+def serving(index: Path, instance: Path, wait_s: float = 180):
+    """`precedent serve` (waitress) over an index on a free port until the block ends; yields its URL."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT),
-           "PRECEDENT_INSTANCE": str(tmp_path_factory.mktemp("instance"))}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PRECEDENT_INSTANCE": str(instance)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "serve", "--index", str(corpus_index), "--port",
-         str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [sys.executable, "-m", "indexer", "serve", "--index", str(index), "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
+    deadline = time.time() + wait_s
     while time.time() < deadline:
         try:
             urllib.request.urlopen(f"{base}/healthz", timeout=1)
@@ -41,10 +42,18 @@ def server(corpus_index, tmp_path_factory):
             if process.poll() is not None:
                 pytest.fail(process.stderr.read().decode())
             time.sleep(0.3)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
-    process.stderr.close()
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def server(corpus_index, tmp_path_factory):
+    with serving(corpus_index, tmp_path_factory.mktemp("instance")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

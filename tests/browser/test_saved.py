@@ -7,13 +7,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.browser.test_journey import CHROMIUM, free_port
+from tests.browser.conftest import CHROMIUM, serving
 from tests.paths import CORPUS, ROOT, SEEDS
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -44,39 +42,12 @@ def site(tmp_path_factory):
     (letters / "a.txt").write_text(letter("CM19-0000001"))
     (letters / "b.txt").write_text(letter("CM19-0000002", "six weeks", "eight weeks"))
     index(letters, directory)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "serve", "--index", str(directory), "--port", str(port)],
-        env={**ENV, "PRECEDENT_INSTANCE": str(root / "instance")}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(process.stderr.read().decode())
-            time.sleep(0.3)
 
     def add():
         (letters / "c.txt").write_text(letter("CM19-0000003", "and bracing", "and a knee brace"))
         index(letters, directory)
-    yield base, add
-    process.terminate()
-    process.wait(timeout=20)
-    process.stderr.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield instance
-        instance.close()
+    with serving(directory, root / "instance") as base:
+        yield base, add
 
 
 def test_expand_a_collapsed_group_then_follow_a_saved_search(site, browser):
