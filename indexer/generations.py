@@ -98,11 +98,18 @@ def _stat_key(path: Path) -> tuple:
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev
 
 
-def verify(generation: Path, manifest: Manifest) -> None:
-    """Refuse a generation any of whose files is missing or differs from its checksum in the manifest."""
+def verify(generation: Path, manifest: Manifest, complete: bool = False) -> None:
+    """Refuse a generation any of whose files is missing or differs from its checksum in the manifest;
+    complete (when a generation is opened): also one holding a file the manifest has no checksum for,
+    so that deleting a file's entry from the manifest cannot slip a damaged file past the check."""
     if not manifest.files:
         raise IndexUnavailable(f"index {generation.name} has no checksums (built by an older Precedent): "
                                f"{REBUILD}")
+    if complete:
+        for path in sorted(generation.rglob("*")):
+            name = path.relative_to(generation).as_posix()
+            if path.is_file() and name not in UNCHECKED and name not in manifest.files:
+                raise IndexUnavailable(f"index damaged: {name} has no checksum in the manifest; {REBUILD}")
     for name, expected in manifest.files.items():
         path = generation / name
         try:

@@ -58,7 +58,7 @@ def open_generation(settings: Settings, check: bool = True) -> tuple[Path, Manif
     manifest = Manifest.load(generation)
     if check:
         manifest.check(settings)
-    verify(generation, manifest)
+    verify(generation, manifest, complete=True)
     return generation, manifest
 
 

@@ -29,6 +29,8 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 bp = Blueprint("access", __name__)
 
 
+MIN_TOKEN_CHARS = 16  # a token guessable in a few tries guards nothing
+
 class AccessRefused(Exception):
     """The server would be reachable by others without a token; the message says what to do."""
 
@@ -46,6 +48,10 @@ class Access:
         if not is_loopback(bind) and not settings.token:
             raise AccessRefused(f"serving on {bind} (not loopback) needs an access token: set "
                                 "PRECEDENT_TOKEN, or serve on 127.0.0.1")
+        if not is_loopback(bind) and len(settings.token.strip()) < MIN_TOKEN_CHARS:
+            raise AccessRefused(f"PRECEDENT_TOKEN is too short to guard {bind}: use {MIN_TOKEN_CHARS} or "
+                                "more characters, e.g. python3 -c 'import secrets; "
+                                "print(secrets.token_urlsafe())'")
         return cls(settings.token, frozenset(LOOPBACK_NAMES | {bind} | named))
 
     def knows(self, host: str) -> bool:
@@ -63,7 +69,8 @@ class Access:
 
     def logged_in(self) -> bool:
         header = request.headers.get("Authorization", "")
-        if header.startswith("Bearer ") and self.accepts(header.removeprefix("Bearer ").strip()):
+        scheme, _, presented = header.partition(" ")
+        if scheme.lower() == "bearer" and self.accepts(presented.strip()):
             return True
         cookie = request.cookies.get(TOKEN_COOKIE, "")
         return hmac.compare_digest(cookie.encode(), self.session_value().encode())

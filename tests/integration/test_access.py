@@ -134,3 +134,17 @@ def test_serve_off_loopback_without_a_token_refuses_to_start(tmp_path, host):
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "PRECEDENT_TOKEN" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("token", [" ", "a", "short token"])
+def test_a_blank_or_short_token_does_not_guard_an_open_address(tmp_path, token):
+    done = serve("--host", "0.0.0.0", "--index", str(tmp_path / "index"), token=token)
+    assert done.returncode == 2 and "too short" in done.stderr
+    assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
+
+
+def test_the_bearer_scheme_is_case_insensitive(guarded):
+    for scheme in ("Bearer", "bearer", "BEARER"):
+        response = guarded.get("/api/search", query_string={"q": "knee"},
+                               headers={"Authorization": f"{scheme} {TOKEN}", "Host": "precedent.example"})
+        assert response.status_code == 200, scheme

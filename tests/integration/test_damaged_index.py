@@ -196,3 +196,15 @@ def test_a_file_damaged_in_place_under_a_running_server_is_refused_not_served(in
     assert response.status_code == 503 and name.split("/")[0] in response.get_json()["error"]
     health = client.get("/healthz")
     assert health.status_code == 503 and health.get_json()["status"] != "ok"
+
+
+def test_a_damaged_file_whose_checksum_was_deleted_from_the_manifest_is_refused(index):
+    """Found by an outside hostile run: two edits (drop a file's entry, then garble it) went unseen."""
+    generation = live(index)
+    manifest = json.loads((generation / "manifest.json").read_text())
+    del manifest["files"]["sentences.npy"]
+    (generation / "manifest.json").write_text(json.dumps(manifest))
+    garble(generation / "sentences.npy")
+    done = run_cli("search", QUESTION, "--index", str(index))
+    assert done.returncode == 2 and "sentences.npy" in done.stderr
+    assert done.stderr.strip().count("\n") == 0
