@@ -6,7 +6,7 @@ boolean mask over positions that filters before ranking.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -75,3 +75,23 @@ class SemanticIndex(Protocol):
     def sentence_similarity(self, position: int, vector: np.ndarray) -> np.ndarray | None: ...
 
     def vectors(self, positions: list[int]) -> np.ndarray: ...
+
+
+class ScoreCache:
+    """Keyword scores of the latest questions, oldest dropped first: a conversation replays its turns and a
+    refinement repeats the previous question. Keyed by what a keyword backend reads of a Query."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._scores: dict[tuple, Scores] = {}
+
+    def get(self, q: Query, compute: Callable[[], Scores]) -> Scores:
+        key = (q.keyword_text, tuple(q.expansions), tuple(sorted(q.filters.items())))
+        if key not in self._scores:
+            self._scores[key] = compute()
+            if len(self._scores) > self.size:
+                self._scores.pop(next(iter(self._scores)))
+        return self._scores[key]
+
+    def clear(self) -> None:
+        self._scores.clear()

@@ -21,7 +21,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.writing import IndexingError
 
 from ..determination import OTHER, RATIONALE, SUMMARY, Chunk, Determination, Issue
-from .base import Scores
+from .base import ScoreCache, Scores
 from .query import Query
 from .terms import ANALYZER, is_plain, stems
 
@@ -158,17 +158,12 @@ class WhooshKeywordIndex:
         self.position_of_docnum = np.full(count, -1, dtype=np.int64)
         for docnum, fields in self.searcher.reader().iter_docs():
             self.position_of_docnum[docnum] = position_of_chunk.get(fields["chunk_id"], -1)
-        self._cache: dict[tuple, Scores] = {}
+        self._cache = ScoreCache(CACHE_SIZE)
 
     def search(self, q: Query, mask: np.ndarray | None) -> Scores:
         """BM25F scores of every matching chunk; repeated questions come from a small cache
         (a conversation replays its turns, refinements repeat the previous question)."""
-        key = (q.keyword_text, tuple(q.expansions), tuple(sorted(q.filters.items())))
-        if key not in self._cache:
-            self._cache[key] = self._scores(self.whoosh_query(q), mask)
-            if len(self._cache) > CACHE_SIZE:
-                self._cache.pop(next(iter(self._cache)))
-        return self._cache[key]
+        return self._cache.get(q, lambda: self._scores(self.whoosh_query(q), mask))
 
     def clear_cache(self) -> None:
         self._cache.clear()

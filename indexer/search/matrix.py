@@ -26,7 +26,7 @@ from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..determination import Chunk, Determination
-from .base import ChunkScores, Scores
+from .base import ChunkScores, ScoreCache, Scores
 from .keyword import (
     CACHE_SIZE,
     COMMON_SHARE,
@@ -230,18 +230,13 @@ class MatrixKeywordIndex:
         self.occ_positions = arrays["occurrences_positions"]
         self.count = len(rows)
         self.position_of_row = np.array([position_of_chunk.get(c, -1) for c, _ in rows], dtype=np.int64)
-        self._cache: dict[tuple, Scores] = {}
+        self._cache = ScoreCache(CACHE_SIZE)
         self._phrases: dict[tuple, _Hits] = {}
 
     def search(self, q: Query, mask: np.ndarray | None) -> Scores:
         """BM25F scores of every matching chunk (as the Whoosh backend's); repeated questions
         come from a small cache."""
-        key = (q.keyword_text, tuple(q.expansions), tuple(sorted(q.filters.items())))
-        if key not in self._cache:
-            self._cache[key] = self._scores(self.tree(q), mask)
-            if len(self._cache) > CACHE_SIZE:
-                self._cache.pop(next(iter(self._cache)))
-        return self._cache[key]
+        return self._cache.get(q, lambda: self._scores(self.tree(q), mask))
 
     def clear_cache(self) -> None:
         self._cache.clear()
