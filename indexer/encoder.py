@@ -7,7 +7,8 @@ running the model again at query time.
 
 Speed: every text of a build is tokenized in one fast-tokenizer call, then embedded in batches of
 similar length (little padding), at the precision the `precision` setting chooses (fp32 on a CPU,
-fp16 on a GPU by default; see `choose_precision`). The model is imported and loaded only when
+fp16 on a GPU by default; see `choose_precision`), by the runtime the `runtime` setting chooses
+(ONNX Runtime on a CPU, torch on a GPU by default; see runtime.py). The model is imported and loaded only when
 something needs a vector, and quietly: no third-party progress bar or log line reaches the user,
 and a model that cannot be loaded is one ModelUnavailable line.
 """
@@ -17,15 +18,18 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .errors import ModelUnavailable
+from .runtime import OnnxNetwork, Tokens, TorchNetwork, choose_runtime
+
+log = logging.getLogger(__name__)
 
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
@@ -62,6 +66,15 @@ def choose_precision(requested: str, device: str) -> str:
     return requested
 
 
+def _device() -> str:
+    """cuda where torch sees a GPU, else cpu; torch is imported only where an NVIDIA driver is."""
+    if not Path("/proc/driver/nvidia/version").exists() and not shutil.which("nvidia-smi"):
+        return "cpu"
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 def _quiet_transformers() -> None:
     """Silence the progress bars and log lines the model libraries print while loading."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -77,43 +90,45 @@ def _quiet_transformers() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-@dataclass
-class _Tokens:
-    """One text's word pieces, unpadded: ids, type ids and each piece's character span."""
-
-    ids: list[int]
-    types: list[int]
-    offsets: np.ndarray  # (pieces, 2) start, end; (0, 0) for [CLS] and [SEP]
-
-
 class Encoder:
     """Load a sentence-transformers model once and embed chunks and queries with it."""
 
     def __init__(self, model: str = BUNDLED_MODEL, cache_size: int = 512, precision: str = "auto",
-                 device: str | None = None):
+                 device: str | None = None, runtime: str = "auto", threads: int | None = None,
+                 cache_dir: str | None = None):
         path = model_path(model)
         _quiet_transformers()
-        import torch
-        from sentence_transformers import SentenceTransformer
-
-        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        self.device = device or _device()
         self.precision = choose_precision(precision, self.device)
-        try:
-            self.model = SentenceTransformer(path, device=self.device)
-        except (OSError, ValueError, RuntimeError) as error:
-            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise ModelUnavailable(f"embedding model {model} cannot be loaded: {first}") from None
-        self.model.eval()
-        dtype = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}[self.precision]
-        self.model.to(dtype)
-        self.name = model
-        self.tokenizer = self.model.tokenizer
-        self.max_length = int(self.model.max_seq_length)
-        dimension = (getattr(self.model, "get_embedding_dimension", None)
-                     or self.model.get_sentence_embedding_dimension)
-        self.dimension = int(dimension())
+        self.runtime = choose_runtime(runtime, self.device, self.precision)
+        self.name, self._path = model, path
+        self._model = None
+        if self.runtime == "onnx":
+            try:
+                self.network = OnnxNetwork(path, threads, cache_dir)
+            except ModelUnavailable as error:
+                if runtime == "onnx":
+                    raise
+                log.warning("%s; running it in torch", error)
+                self.runtime = "torch"
+        if self.runtime == "torch":
+            self.network = TorchNetwork(path, self.device, self.precision)
+            self._model = self.network.model
+        self.max_length = self.network.max_length
+        self.dimension = self.network.dimension
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
+
+    @property
+    def model(self):
+        """The sentence-transformers model itself (loaded on first use under the onnx runtime): the
+        benchmark's bare-model comparison and tests that look inside it."""
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(self._path, device=self.device)
+            self._model.eval()
+        return self._model
 
     def query(self, text: str) -> np.ndarray:
         """Embed one query (cached), L2-normalized."""
@@ -125,6 +140,13 @@ class Encoder:
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return vector
+
+    def before_fork(self) -> None:
+        """Drop what a forked process cannot use (an ONNX Runtime session: its threads do not survive a
+        fork, so each process makes its own); torch's weights stay, shared copy-on-write."""
+        release = getattr(self.network, "release", None)
+        if release:
+            release()
 
     def clear_cache(self) -> None:
         self._cache.clear()
@@ -158,27 +180,18 @@ class Encoder:
             seconds += time.perf_counter() - start
         return len(texts) / seconds if seconds else 0.0
 
-    def _tokenize(self, texts: list[str]) -> list[_Tokens]:
+    def _tokenize(self, texts: list[str]) -> list[Tokens]:
         """Every text in one batch call of the fast (Rust) tokenizer, without padding."""
-        if not texts:
-            return []
-        encoded = self.tokenizer(texts, truncation=True, max_length=self.max_length,
-                                 return_offsets_mapping=True, return_attention_mask=False)
-        types = encoded.get("token_type_ids") or [[0] * len(ids) for ids in encoded["input_ids"]]
-        return [_Tokens(ids, kinds, np.asarray(offsets, dtype=np.int64).reshape(-1, 2))
-                for ids, kinds, offsets in zip(encoded["input_ids"], types, encoded["offset_mapping"],
-                                               strict=True)]
+        return self.network.tokenize(texts) if texts else []
 
     @staticmethod
-    def _order(tokens: list[_Tokens], batch_size: int) -> Iterator[list[int]]:
+    def _order(tokens: list[Tokens], batch_size: int) -> Iterator[list[int]]:
         """Indexes of the texts, longest first, in batches: neighbours pad to nearly the same length."""
         order = sorted(range(len(tokens)), key=lambda row: -len(tokens[row].ids))
         for start in range(0, len(order), batch_size):
             yield order[start:start + batch_size]
 
-    def _features(self, batch: list[_Tokens]) -> dict:
-        import torch
-
+    def _features(self, batch: list[Tokens]) -> dict[str, np.ndarray]:
         width = max(len(t.ids) for t in batch)
         ids = np.zeros((len(batch), width), dtype=np.int64)
         types = np.zeros_like(ids)
@@ -188,27 +201,21 @@ class Encoder:
             types[row, :len(t.types)] = t.types
             mask[row, :len(t.ids)] = 1
         features = {"input_ids": ids, "attention_mask": mask}
-        if "token_type_ids" in self.tokenizer.model_input_names:
+        if self.network.uses_types:
             features["token_type_ids"] = types
-        return {name: torch.from_numpy(array).to(self.device) for name, array in features.items()}
+        return features
 
-    def _forward(self, features: dict) -> tuple[np.ndarray, np.ndarray]:
+    def _forward(self, features: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The pooled, normalized vectors and the token embeddings of a batch, as float32."""
-        import torch
+        return self.network.forward(features)
 
-        with torch.inference_mode():
-            output = self.model.forward(dict(features))
-            pooled = torch.nn.functional.normalize(output["sentence_embedding"].float(), dim=1)
-            tokens = output["token_embeddings"].float()
-        return pooled.cpu().numpy(), tokens.cpu().numpy()
-
-    def _batches(self, tokens: list[_Tokens], batch_size: int
+    def _batches(self, tokens: list[Tokens], batch_size: int
                  ) -> Iterator[tuple[list[int], np.ndarray, list[np.ndarray]]]:
         for rows in self._order(tokens, batch_size):
             pooled, token_vectors = self._forward(self._features([tokens[row] for row in rows]))
             yield rows, pooled, [token_vectors[i, :len(tokens[row].ids)] for i, row in enumerate(rows)]
 
-    def _sentences(self, tokens: _Tokens, vectors: np.ndarray, spans: list[tuple[int, int]]
+    def _sentences(self, tokens: Tokens, vectors: np.ndarray, spans: list[tuple[int, int]]
                    ) -> np.ndarray:
         """Mean-pool the token embeddings whose characters start inside each sentence span."""
         starts, ends = tokens.offsets[:, 0], tokens.offsets[:, 1]

@@ -29,6 +29,11 @@ SETTINGS = [
     Setting("batch_size", 32, "Chunks embedded per batch while indexing."),
     Setting("precision", "auto",
             "Embedding precision: auto (fp32 on a CPU, fp16 on a GPU), fp32, bf16, or fp16 (GPU only)."),
+    Setting("runtime", "auto",
+            "Embedding runtime: auto (ONNX Runtime on a CPU at fp32, torch otherwise), onnx or torch."),
+    Setting("model_cache", "",
+            "Folder of models exported for ONNX Runtime; empty: precedent/onnx in the user's cache "
+            "folder ($XDG_CACHE_HOME or ~/.cache)."),
     Setting("chunk_words", 150, "Most words in one chunk (MiniLM reads 256 word pieces)."),
     Setting("chunk_overlap", 1, "Sentences repeated between consecutive chunks of a section."),
     Setting("max_file_mb", 20.0, "Largest file indexed, in megabytes; larger ones are refused."),
@@ -73,6 +78,8 @@ class Settings:
     model: str
     batch_size: int
     precision: str
+    runtime: str
+    model_cache: str
     chunk_words: int
     chunk_overlap: int
     max_file_mb: float
@@ -96,6 +103,10 @@ class Settings:
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 2**20)
+
+    def encoder_options(self) -> dict:
+        """How the Encoder loads the model: Encoder(settings.model, **settings.encoder_options())."""
+        return {"precision": self.precision, "runtime": self.runtime, "cache_dir": self.model_cache or None}
 
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}

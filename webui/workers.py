@@ -16,9 +16,7 @@ import signal
 import socket
 import sys
 
-import torch
 from gunicorn.app.base import BaseApplication
-from transformers.utils import logging as transformers_logging
 
 from indexer.encoder import Encoder
 from indexer.engine import Engine
@@ -58,10 +56,14 @@ class WorkerServer(BaseApplication):
     def __init__(self, settings: Settings, sock: socket.socket, workers: int, threads: int,
                  host: str = "127.0.0.1"):
         open_generation(settings)  # refuse a missing or damaged index now, in one line
-        torch.set_num_threads(1)  # one query at a time per worker: N workers, N cores
-        transformers_logging.disable_progress_bar()  # load quietly
-        self.encoder = Encoder(settings.model, settings.query_cache, settings.precision)
+        # one thread per worker's question: N workers, N cores
+        self.encoder = Encoder(settings.model, settings.query_cache, threads=1, **settings.encoder_options())
+        if self.encoder.runtime == "torch":
+            import torch
+
+            torch.set_num_threads(1)
         self.encoder.query("warm up")  # load everything lazily loaded before the fork
+        self.encoder.before_fork()  # an ONNX Runtime session is made in each worker, not shared
         gc.freeze()  # keep the collector from writing to, and so copying, the objects the workers inherit
         self.settings, self.host = settings, host
         self.options = {"bind": [f"fd://{sock.fileno()}"], "workers": workers, "threads": threads,

@@ -133,7 +133,7 @@ class _Build:
     def encoder(self) -> Encoder:
         if self._encoder is None:
             with self.report.stage("model_load"):
-                self._encoder = Encoder(self.settings.model, precision=self.settings.precision)
+                self._encoder = Encoder(self.settings.model, **self.settings.encoder_options())
         elif not isinstance(self._encoder, Encoder):
             with self.report.stage("model_load"):
                 self._encoder = self._encoder()

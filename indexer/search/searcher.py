@@ -54,7 +54,7 @@ class Searcher:
         """The embedding model, loaded on first use."""
         if self._encoder is None:
             self._encoder = Encoder(self.settings.model, self.settings.query_cache,
-                                    self.settings.precision)
+                                    **self.settings.encoder_options())
         return self._encoder
 
     @property
