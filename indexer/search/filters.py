@@ -34,7 +34,10 @@ def allowed(collection: Collection, filters: dict) -> tuple[np.ndarray | None, A
     tables = collection.tables
     issue_level = any(key in filters for key in ISSUE_KEYS)
     letters = tables.letter_test(lambda d: letter_passes(d, filters))
-    items = tables.issue_test(lambda i: issue_passes(i, filters)) & letters[tables.issue_doc]
+    items = letters[tables.issue_doc]
+    for key in filters.keys() & ITEM_FILTERS.keys():
+        read, test = ITEM_FILTERS[key]
+        items &= tables.issue_test(key, read, lambda value, t=test, wanted=filters[key]: t(value, wanted))
     if issue_level:
         letters &= np.bincount(tables.issue_doc[items], minlength=len(tables.doc_ids)) > 0
     else:
@@ -156,17 +159,18 @@ def letter_passes(determination: Determination, filters: dict) -> bool:
     return True
 
 
+# An item filter: what it reads of an item (hashable), and whether a value read passes the wanted one.
+ITEM_FILTERS = {
+    "decision": (lambda i: i.decision, lambda value, wanted: value == wanted),
+    "treatment": (lambda i: i.treatment, lambda value, wanted: value in vocabulary.categories_in(wanted)),
+    "reason": (lambda i: tuple(i.reasons), lambda value, wanted: wanted in value),
+    "partial": (lambda i: i.partial is not None, lambda value, wanted: value == (wanted == "yes")),
+    "body_part": (lambda i: i.body_part, lambda value, wanted: value == wanted),
+    "guideline_not": (lambda i: tuple(i.guidelines), lambda value, wanted: wanted not in value),
+    "guideline": (lambda i: tuple(i.guidelines), lambda value, wanted: wanted in value),
+}
+
+
 def issue_passes(issue: Issue, filters: dict) -> bool:
-    if "decision" in filters and issue.decision != filters["decision"]:
-        return False
-    if "treatment" in filters and issue.treatment not in vocabulary.categories_in(filters["treatment"]):
-        return False
-    if "reason" in filters and filters["reason"] not in issue.reasons:
-        return False
-    if "partial" in filters and (issue.partial is not None) != (filters["partial"] == "yes"):
-        return False
-    if "body_part" in filters and issue.body_part != filters["body_part"]:
-        return False
-    if "guideline_not" in filters and filters["guideline_not"] in issue.guidelines:
-        return False
-    return "guideline" not in filters or filters["guideline"] in issue.guidelines
+    return all(test(read(issue), filters[key]) for key, (read, test) in ITEM_FILTERS.items()
+               if key in filters)

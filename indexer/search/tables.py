@@ -90,7 +90,7 @@ class Tables:
         self._issue_values = issue_values
         self._determinations = [determinations[doc_id] for doc_id in self.doc_ids]
         self._letters: Codes | None = None
-        self._items: Codes | None = None
+        self._read: dict[str, Codes] = {}  # what one item filter reads of every item, coded
         self._agreement: dict[str, Codes] = {}
         self.factors: dict[tuple, np.ndarray] = {}  # (key, wanted) -> agreement factor per distinct value
         self.single = {key: Codes([(getattr(i, key),) for i in self.issues]) for key in SINGLE_FACETS}
@@ -110,17 +110,14 @@ class Tables:
                            or [False], dtype=bool)
         return answers[self._letters.codes]
 
-    def issue_test(self, test: Callable) -> np.ndarray:
-        """test(issue) for every item, tried once per distinct combination of what filters read."""
-        if self._items is None:
-            self._items = Codes([(i.decision, i.treatment, tuple(i.reasons), i.partial is not None,
-                                  i.body_part, tuple(i.guidelines)) for i in self.issues])
-            self._item_example = {}
-            for issue, code in zip(self.issues, self._items.codes.tolist(), strict=True):
-                self._item_example.setdefault(code, issue)
-        answers = np.array([test(self._item_example[c]) for c in range(len(self._items.distinct))]
-                           or [False], dtype=bool)
-        return answers[self._items.codes]
+    def issue_test(self, name: str, read: Callable, test: Callable) -> np.ndarray:
+        """test(read(item)) for every item, tried once per distinct value read (kept by name): one
+        filter reads one attribute, whose values repeat far more than whole items do."""
+        if name not in self._read:
+            self._read[name] = Codes([(read(i),) for i in self.issues])
+        codes = self._read[name]
+        answers = np.array([test(value) for value, in codes.distinct] or [False], dtype=bool)
+        return answers[codes.codes]
 
     def codes(self, key: str) -> Codes:
         """An agreement attribute (filters._values) of every item, coded."""

@@ -171,3 +171,31 @@ def test_real_partial_authorizations_are_found_by_their_words(real_searcher):
     response = real_searcher.search("cyclobenzaprine partial authorization", mode="keyword", k=5)
     top = real_searcher.determination(response.results[0].doc_id).issues[response.results[0].issue_index]
     assert top.partial is not None and top.treatment == "muscle relaxant"
+
+
+@pytest.mark.parametrize("filters", [
+    {"decision": "Upheld"}, {"decision": "Overturned", "partial": "no"},
+    {"partial": "no", "guideline": "MTUS"},
+    {"treatment": "physical therapy"}, {"reason": "no functional improvement documented"},
+    {"guideline": "MTUS"}, {"guideline_not": "ODG", "decision": "Upheld"},
+    {"body_part": "lumbar spine", "specialty": "occupational"},
+    {"injury_year_from": 2012, "treatment": "physical therapy"},
+])
+def test_the_items_a_filter_allows_are_those_each_passing_it(searcher, filters):
+    """filters.allowed tests each filter once per distinct value it reads: it must agree with trying
+    every item of every letter."""
+    from indexer.search.filters import allowed, issue_passes, letter_passes
+
+    collection = searcher.collection
+    _, passing = allowed(collection, filters)
+    issue_level = bool(filters.keys() & {"decision", "treatment", "reason", "partial", "body_part",
+                                          "guideline", "guideline_not"})
+    expected = {}
+    for doc_id, determination in collection.determinations.items():
+        if not letter_passes(determination, filters):
+            continue
+        items = {n for n, issue in enumerate(determination.issues) if issue_passes(issue, filters)}
+        if items or not issue_level:
+            expected[doc_id] = items if issue_level else set(range(len(determination.issues)))
+    assert expected, "a filter that allows nothing tests nothing here"
+    assert {doc_id: set(passing[doc_id]) for doc_id in passing} == expected
