@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..sentences import sentence_spans
-from .terms import ANALYZER, stems
+from .terms import cut, stems
 
 MIN_WORDS, MAX_WORDS = 40, 80
 
@@ -40,20 +40,19 @@ def term_spans(text: str, terms) -> list[tuple[int, int]]:
     """Return character spans of the tokens of text whose index term is in terms."""
     if not terms:
         return []
-    return [(t.startchar, t.endchar) for t in ANALYZER(text, chars=True, positions=True)
-            if t.text in terms]
+    return [(start, end) for term, start, end in cut(text) if term in terms]
 
 
 @functools.lru_cache(maxsize=2048)
 def _tokens(text: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
     """The index terms of a chunk and where each starts and ends (a chunk is cut once per process)."""
-    found = [(t.text, t.startchar, t.endchar) for t in ANALYZER(text, chars=True, positions=True)]
+    found = cut(text)
     return tuple(f[0] for f in found), tuple(f[1] for f in found), tuple(f[2] for f in found)
 
 
 def keyword_score(text: str, terms: dict[str, float]) -> float:
     """Sum the weights of the distinct query terms in text, doubled where two stand together."""
-    return _terms_score([t.text for t in ANALYZER(text)], terms)
+    return _terms_score([term for term, _, _ in cut(text)], terms)
 
 
 def _terms_score(tokens: list[str] | tuple[str, ...], terms: dict[str, float]) -> float:

@@ -44,3 +44,28 @@ def test_passage_found_by_meaning_marks_its_closest_sentence():
 def test_render_and_merge():
     assert render("a <b> c", [(3, 4)]) == "a &lt;<mark>b</mark>&gt; c"
     assert merge_spans("x-ray film", [(0, 1), (2, 5), (6, 10)]) == [(0, 10)]
+
+
+def test_cut_gives_the_analyzers_terms_and_spans():
+    """Excerpts cut text with terms.cut (fast); the index with ANALYZER: both must agree."""
+    from indexer.search.terms import ANALYZER, cut
+
+    for text in ["Physical therapy (PT) x12 is NOT medically necessary per MTUS 9792.24.2; ACOEM p.299.",
+                 "ÉCOLE Straße İstanbul ﬁne 3.5mg x.y.z a an I'm MRI's", "", "ǅ ß ΣΑΣ — the 1st/2nd visits"]:
+        assert cut(text) == [(t.text, t.startchar, t.endchar)
+                             for t in ANALYZER(text, chars=True, positions=True)]
+
+
+def test_cut_agrees_with_the_analyzer_on_the_real_letters():
+    import pytest
+
+    from indexer.search.terms import ANALYZER, cut
+    from tests.paths import REAL
+
+    letters = sorted(REAL.rglob("*.txt"))
+    if not letters:
+        pytest.skip("the real letters are not beside the repository")
+    for letter in letters:
+        text = letter.read_text(errors="replace")
+        assert cut(text) == [(t.text, t.startchar, t.endchar)
+                             for t in ANALYZER(text, chars=True, positions=True)], letter.name
