@@ -40,6 +40,15 @@ class ChunkScores(Mapping):
         return len(self.positions)
 
 
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indexes start..start+length of every range, concatenated."""
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, np.int64)
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return np.arange(total, dtype=np.int64) + offsets
+
+
 def as_arrays(scores: Scores) -> tuple[np.ndarray, np.ndarray]:
     """Positions and scores as arrays, in the mapping's order."""
     if isinstance(scores, ChunkScores):

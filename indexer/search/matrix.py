@@ -26,7 +26,7 @@ from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..determination import Chunk, Determination
-from .base import ChunkScores, ScoreCache, Scores
+from .base import ChunkScores, ScoreCache, Scores, ranges
 from .keyword import (
     CACHE_SIZE,
     COMMON_SHARE,
@@ -90,7 +90,7 @@ class _Rows:
             return self
         lengths = np.diff(self.starts).reshape(len(self.rows), len(FIELDS))[keep]
         spans = self.starts[:-1].reshape(len(self.rows), len(FIELDS))[keep]
-        picked = _ranges(spans.ravel(), lengths.ravel())
+        picked = ranges(spans.ravel(), lengths.ravel())
         starts = np.concatenate([[0], np.cumsum(lengths.ravel())]).astype(np.int64)
         return _Rows([r for r, k in zip(self.rows, keep, strict=True) if k], self.terms,
                      self.tokens[picked], self.positions[picked], starts)
@@ -133,15 +133,6 @@ class _Rows:
         np.save(directory / "token_starts.npy", self.starts)
         for name, array in postings(self).items():
             np.save(directory / f"{name}.npy", array)
-
-
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The indexes start..start+length of every range, concatenated."""
-    total = int(lengths.sum())
-    if not total:
-        return np.zeros(0, np.int64)
-    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
-    return np.arange(total, dtype=np.int64) + offsets
 
 
 def field_length(lengths: np.ndarray) -> np.ndarray:

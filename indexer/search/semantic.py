@@ -21,9 +21,10 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ..store import StoredChunk
-from .base import Scores
+from .base import ChunkScores, ranges
 
 VECTORS, SENTENCES = "vectors.faiss", "sentences.npy"
 # A flat index's vectors mapped from the file, never copied: server workers share one copy of them.
@@ -84,24 +85,24 @@ def _walk(k: int, allowed: _Allowed | None) -> faiss.SearchParametersHNSW:
     return params
 
 
-def within(index: faiss.Index, vector: np.ndarray, cutoff: float, mask: np.ndarray | None) -> Scores:
+def within(index: faiss.Index, vector: np.ndarray, cutoff: float, mask: np.ndarray | None
+           ) -> ChunkScores:
     """Every chunk (inside mask) at least cutoff similar to vector: exact for a flat index, the best
     up to RANGE_LIMIT for an HNSW one."""
     query = np.ascontiguousarray(vector[None, :], dtype=np.float32)
     allowed = _Allowed(mask) if mask is not None else None
     if allowed is not None and not allowed.count:
-        return {}
+        return ChunkScores(np.zeros(0, np.int64), np.zeros(0))
     if _exactly(index, allowed):
         params = faiss.SearchParameters(sel=allowed.selector) if allowed else None
         _, scores, positions = exact_part(index).range_search(query, cutoff, params=params)
-        return {int(p): float(s) for p, s in zip(positions, scores, strict=True)}
+        return ChunkScores(positions.astype(np.int64), scores.astype(np.float64))
     k = RANGE_START
     while True:
         scores, positions = index.search(query, k, params=_walk(k, allowed))
-        found = {int(p): float(s) for p, s in zip(positions[0], scores[0], strict=True)
-                 if p >= 0 and s >= cutoff}
-        if len(found) < k or k >= RANGE_LIMIT:
-            return found
+        keep = (positions[0] >= 0) & (scores[0] >= cutoff)
+        if keep.sum() < k or k >= RANGE_LIMIT:
+            return ChunkScores(positions[0][keep].astype(np.int64), scores[0][keep].astype(np.float64))
         k = min(2 * k, RANGE_LIMIT)
 
 
@@ -134,9 +135,14 @@ class FaissSemanticIndex:
         # by the OS and shared by every server worker, so a million chunks cost the page cache, not each
         # process, 1.5 GB
         self.index = faiss.read_index(str(directory / VECTORS), MAPPED)
-        faiss.omp_set_num_threads(1)  # one query at a time: a second OpenMP pool only contends
+        # one query at a time needs one thread: a second OpenMP (FAISS) or BLAS (numpy) pool only contends,
+        # and busy-waiting BLAS threads in two server workers halved throughput on 2 cores (measured)
+        faiss.omp_set_num_threads(1)
+        threadpool_limits(1, user_api="blas")
         self.sentence_vectors = np.load(directory / SENTENCES, mmap_mode="r")
         self.chunks = chunks
+        self.sentence_start = np.array([c.sentence_start for c in chunks], dtype=np.int64)
+        self.sentence_count = np.array([c.sentence_count for c in chunks], dtype=np.int64)
         self.sentence_weight = sentence_weight
 
     @staticmethod
@@ -154,7 +160,7 @@ class FaissSemanticIndex:
     def approximate(self) -> bool:
         return is_approximate(self.index)
 
-    def search(self, vector: np.ndarray, mask: np.ndarray | None, cutoff: float) -> Scores:
+    def search(self, vector: np.ndarray, mask: np.ndarray | None, cutoff: float) -> ChunkScores:
         """Every chunk at least cutoff similar to vector (inside mask), blended with its best sentence."""
         found = within(self.index, vector, cutoff, mask)
         return self._with_best_sentence(found, vector) if self.sentence_weight else found
@@ -176,17 +182,21 @@ class FaissSemanticIndex:
         """The stored vectors of these chunks, one row each."""
         return np.vstack([self.index.reconstruct(int(p)) for p in positions])
 
-    def _with_best_sentence(self, scores: Scores, vector: np.ndarray) -> Scores:
+    def _with_best_sentence(self, found: ChunkScores, vector: np.ndarray) -> ChunkScores:
         """Blend a chunk's similarity with its closest sentence's (passage-level evidence).
 
         A long rationale can hold the one sentence that decides the question; averaging the whole
-        chunk dilutes it. Only the best SENTENCE_RESCORE chunks are rescored.
+        chunk dilutes it. Only the best SENTENCE_RESCORE chunks are rescored, all in one product.
         """
-        weight = self.sentence_weight
-        for position in sorted(scores, key=scores.get, reverse=True)[:SENTENCE_RESCORE]:
-            similarity = self.sentence_similarity(position, vector)
-            if similarity is None:
-                continue
-            best = float(similarity.max())
-            scores[position] = (1 - weight) * scores[position] + weight * max(best, scores[position])
-        return scores
+        positions, scores = found.positions, found.scores.copy()
+        top = (np.argpartition(-scores, SENTENCE_RESCORE - 1)[:SENTENCE_RESCORE]
+               if len(scores) > SENTENCE_RESCORE else np.arange(len(scores)))
+        top = top[self.sentence_count[positions[top]] > 0]
+        if len(top):
+            counts = self.sentence_count[positions[top]]
+            rows = ranges(self.sentence_start[positions[top]], counts)
+            similarity = np.asarray(self.sentence_vectors[rows], dtype=np.float32) @ vector
+            best = np.maximum.reduceat(similarity, np.concatenate([[0], np.cumsum(counts)[:-1]]))
+            weight, current = self.sentence_weight, scores[top]
+            scores[top] = (1 - weight) * current + weight * np.maximum(best, current)
+        return ChunkScores(positions, scores)
