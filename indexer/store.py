@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS determinations (
     doc_id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
     path TEXT PRIMARY KEY, content_hash TEXT NOT NULL, doc_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS determinations_content ON determinations(content_hash);
+CREATE INDEX IF NOT EXISTS sources_doc ON sources(doc_id);
 CREATE TABLE IF NOT EXISTS chunks (
     row INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL,
     section_id TEXT NOT NULL, section_title TEXT NOT NULL, kind TEXT NOT NULL,
