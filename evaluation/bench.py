@@ -43,10 +43,12 @@ class Plan:
     repeats: int  # runs of each single command
     sample: int  # chunks in the embedding-rate sample
     pool: int  # > 0: letters beyond 10,000 reuse the clinical text of this many cases
+    workers: int  # > 1: the concurrent load again against `serve --workers N` (0: not)
 
 
-FULL = Plan((1000, 10000), 200, 100, 16, 30.0, 3, 512, 4000)
-SHORT = Plan((60,), 30, 10, 4, 5.0, 1, 64, 0)
+CORES = len(os.sched_getaffinity(0))
+FULL = Plan((1000, 10000), 200, 100, 16, 30.0, 3, 512, 4000, max(2, CORES))
+SHORT = Plan((60,), 30, 10, 4, 5.0, 1, 64, 0, 2)
 
 
 def machine() -> dict:
@@ -120,6 +122,50 @@ def reindex_one(corpus: corpora.Corpus, letter: Path) -> dict:
     return out
 
 
+def vector_recall(generation: Path, asked: list[str], k: int = 10) -> dict:
+    """Recall@k against exact search of the vector index in use, and of an HNSW graph (the index above
+    approximate_above) built over the same vectors, for new questions; and each one's search time."""
+    import faiss
+
+    from indexer.encoder import Encoder
+    from indexer.search import semantic
+
+    index = faiss.read_index(str(generation / semantic.VECTORS))
+    queries = Encoder().texts(asked)
+    out = {"index": "hnsw" if semantic.is_approximate(index) else "flat", "vectors": index.ntotal,
+           "recall_at_10": round(semantic.recall_at(index, queries, k), 4),
+           "search_ms": _search_ms(index, queries)}
+    if not semantic.is_approximate(index) and index.ntotal:
+        started = time.perf_counter()
+        graph = semantic.build_index(index.reconstruct_n(0, index.ntotal), approximate_above=0)
+        out.update(hnsw_build_s=round(time.perf_counter() - started, 1),
+                   hnsw_recall_at_10=round(semantic.recall_at(graph, queries, k), 4),
+                   hnsw_search_ms=_search_ms(graph, queries))
+    return out
+
+
+def _search_ms(index, queries) -> float:
+    """Median time of the server's vector search for one question (semantic.within: every chunk above
+    the cut-off from a flat index, the best up to RANGE_LIMIT from a graph), on one thread."""
+    import faiss
+
+    from indexer.search import semantic
+
+    faiss.omp_set_num_threads(1)
+    times = []
+    for vector in queries:
+        started = time.perf_counter()
+        semantic.within(index, vector, semantic_cutoff(), None)
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 3) if times else 0.0
+
+
+def semantic_cutoff() -> float:
+    from indexer import settings
+
+    return settings.load().similarity_cutoff
+
+
 def measure_size(size: int, plan: Plan, work: Path, rebuild: bool, server_args: list[str]) -> dict:
     pool = plan.pool if size > 10000 else 0
     corpus = corpora.prepare(size, work, pool=pool)
@@ -149,6 +195,15 @@ def measure_size(size: int, plan: Plan, work: Path, rebuild: bool, server_args: 
         result["load"] = load.run_load(server.url, plan.clients, plan.duration_s, load.DEFAULT_MIX,
                                        stream, [d for d, _ in ids], seed=size).to_dict()
         result["server"].update(server.memory())
+    if plan.workers > 1:
+        workers = [*server_args, "--workers", str(plan.workers)]
+        print(f"[{size} letters] {plan.clients} clients for {plan.duration_s:.0f} s, {plan.workers} workers",
+              file=sys.stderr)
+        with load.Server(corpus.index, work / "logs" / f"serve-{size}-workers.log", workers) as server:
+            result["load_workers"] = {"workers": plan.workers, **load.run_load(
+                server.url, plan.clients, plan.duration_s, load.DEFAULT_MIX, stream, [d for d, _ in ids],
+                seed=size + 1).to_dict(), "memory": server.memory(), "start_s": round(server.start_s, 1)}
+    result["vectors"] = vector_recall(generation, [next(stream) for _ in range(100)])
     doc_id, path = ids[len(ids) // 2]
     result["process_start"] = process_start(corpus.index, Path(path), doc_id,
                                             [next(stream) for _ in range(plan.repeats)], plan.repeats)
@@ -209,8 +264,29 @@ def rows(size: dict) -> list[tuple[str, str]]:
             (f"{load_['clients']} clients: p50 / p95",
              f"{_fmt(load_['p50_ms'])} / {_fmt(load_['p95_ms'])} ms"),
             (f"{load_['clients']} clients: failures", f"{load_['failures']} of {load_['requests']}"),
-            ("server memory after load (RSS / peak)",
-             f"{_fmt(size['server']['rss_mb'])} / {_fmt(size['server']['hwm_mb'])} MB")]
+            ("server memory after load (RSS / peak / PSS)",
+             f"{_fmt(size['server']['rss_mb'])} / {_fmt(size['server']['hwm_mb'])} / "
+             f"{_fmt(size['server'].get('pss_mb'))} MB")]
+    workers = size.get("load_workers")
+    if workers:
+        n, memory = workers["workers"], workers["memory"]
+        out += [(f"{workers['clients']} clients, `serve --workers {n}`: throughput",
+                 f"{workers['throughput_rps']:,.2f} requests/s"),
+                (f"{workers['clients']} clients, `serve --workers {n}`: p50 / p95",
+                 f"{_fmt(workers['p50_ms'])} / {_fmt(workers['p95_ms'])} ms"),
+                (f"{workers['clients']} clients, `serve --workers {n}`: failures",
+                 f"{workers['failures']} of {workers['requests']}"),
+                (f"`serve --workers {n}` memory after load ({memory['processes']} processes: RSS sum / PSS)",
+                 f"{_fmt(memory['rss_mb'])} / {_fmt(memory.get('pss_mb'))} MB")]
+    vectors = size.get("vectors")
+    if vectors:
+        out.append(("vector index in use: recall@10 against exact, search ms",
+                    f"{vectors['index']} over {vectors['vectors']:,}: {vectors['recall_at_10']:.3f}, "
+                    f"{vectors['search_ms']} ms"))
+        if "hnsw_recall_at_10" in vectors:
+            out.append(("HNSW (M=32) over the same vectors: recall@10, search ms, build",
+                        f"{vectors['hnsw_recall_at_10']:.3f}, {vectors['hnsw_search_ms']} ms, "
+                        f"{vectors['hnsw_build_s']} s"))
     reindex, start = size["reindex_one"], size["process_start"]
     out += [("re-index after touching / editing / reverting one letter",
              f"{reindex['touched_s']} / {reindex['edited_s']} / {reindex['reverted_s']} s"),
@@ -234,7 +310,12 @@ def markdown(results: dict) -> str:
     for what in dict.fromkeys(label for t in table for label in t):  # every line, in order
         lines.append(f"| {what} | " + " | ".join(t.get(what, "–") for t in table) + " |")
     lines += ["", "New questions are asked once per server lifetime; repeated ones are the same questions "
-                  "asked again (caches warm). Latency is over HTTP, one client, /api/search with excerpts."]
+                  "asked again (caches warm). Latency is over HTTP, one client, /api/search with excerpts, "
+                  "from `precedent serve` (one process); the concurrent load is the mix of searches, chat, "
+                  "similar cases and determination pages, all with new questions, against one process and "
+                  "then against `serve --workers N`. PSS counts a page shared by n processes (the "
+                  "memory-mapped index, the model) 1/n in each: what the machine spends; the RSS sum counts "
+                  "shared pages once per process."]
     for s in sizes:
         if s["pool"]:
             lines.append(f"At {s['letters']:,} letters the clinical text of each letter is one of "
@@ -262,6 +343,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--questions", type=int, help="new questions per mode (default 200)")
     parser.add_argument("--clients", type=int, help="concurrent clients (default 16)")
     parser.add_argument("--duration", type=float, help="seconds of concurrent load (default 30)")
+    parser.add_argument("--workers", type=int,
+                        help=f"the load again against serve --workers N (default {FULL.workers}; 0: not)")
     parser.add_argument("--rebuild", action="store_true", help="build the indexes again even when cached")
     parser.add_argument("--server-args", default="",
                         help='extra `precedent serve` options, e.g. "--threads 8"')
@@ -282,7 +365,8 @@ def main(argv: list[str] | None = None) -> dict:
     if any(s < 10 for s in sizes):
         sys.exit("--sizes: each corpus needs at least 10 letters")
     plan = Plan(sizes, args.questions or plan.questions, plan.similar, args.clients or plan.clients,
-                args.duration or plan.duration_s, plan.repeats, plan.sample, plan.pool)
+                args.duration or plan.duration_s, plan.repeats, plan.sample, plan.pool,
+                plan.workers if args.workers is None else args.workers)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     started = time.perf_counter()

@@ -254,7 +254,10 @@ class Server:
         found = [f for f in found if f]
         return {"processes": len(found),
                 "rss_mb": round(sum(f.get("VmRSS", 0) for f in found) / 1024, 1),
-                "hwm_mb": round(sum(f.get("VmHWM", 0) for f in found) / 1024, 1)}
+                "hwm_mb": round(sum(f.get("VmHWM", 0) for f in found) / 1024, 1),
+                # each page shared by n processes (model, memory-mapped index) counted 1/n in each:
+                # what the machine spends, where the RSS sum counts shared pages once per process
+                "pss_mb": round(sum(_pss(pid) for pid in pids) / 1024, 1)}
 
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
@@ -278,6 +281,15 @@ def _tree(pid: int) -> list[int]:
             except OSError:
                 continue
     return list(dict.fromkeys(found))
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size in kB (/proc/<pid>/smaps_rollup); 0 when the process is gone."""
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in lines if line.startswith("Pss:")), 0)
 
 
 def _status(pid: int) -> dict[str, int]:

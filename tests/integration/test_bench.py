@@ -67,6 +67,17 @@ def test_questions_are_asked_over_http_without_failures(results):
     load = size["load"]
     assert load["clients"] == 4 and load["requests"] > 0 and load["failures"] == 0, load["errors"]
     assert {"search", "chat", "similar", "pages"} <= set(load["by_kind"])
+    workers = size["load_workers"]
+    assert workers["workers"] == 2 and workers["requests"] > 0 and workers["failures"] == 0, workers["errors"]
+    assert workers["memory"]["processes"] == 3 and workers["memory"]["pss_mb"] > 0  # the arbiter and two
+
+
+def test_the_vector_index_is_checked_against_exact_search(results):
+    (size,) = results[0]["sizes"]
+    vectors = size["vectors"]
+    assert vectors["index"] == "flat" and vectors["recall_at_10"] == 1.0  # a flat index is exact
+    assert vectors["vectors"] == size["build"]["chunks"]
+    assert 0.5 <= vectors["hnsw_recall_at_10"] <= 1.0 and vectors["hnsw_search_ms"] > 0
 
 
 def test_reindexing_one_letter_replaces_it_and_leaves_the_rest(results):
