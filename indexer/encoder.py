@@ -141,13 +141,6 @@ class Encoder:
             self._cache.popitem(last=False)
         return vector
 
-    def before_fork(self) -> None:
-        """Drop what a forked process cannot use (an ONNX Runtime session: its threads do not survive a
-        fork, so each process makes its own); torch's weights stay, shared copy-on-write."""
-        release = getattr(self.network, "release", None)
-        if release:
-            release()
-
     def clear_cache(self) -> None:
         self._cache.clear()
 

@@ -16,11 +16,14 @@ torch under auto. A GPU, or bf16/fp16, runs torch.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
+import multiprocessing
 import os
 import tempfile
 import warnings
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,11 +72,10 @@ def choose_runtime(requested: str, device: str, precision: str) -> str:
 
 
 def _has_onnxruntime() -> bool:
-    try:
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether onnxruntime is installed, without importing it: importing it starts a thread, and a
+    process that forks server workers after that import leaves them unable to exit (each one's
+    exit joined a thread that did not exist in it: 30 s to stop, then killed)."""
+    return importlib.util.find_spec("onnxruntime") is not None
 
 
 def cache_dir(configured: str | None = None) -> Path:
@@ -127,16 +129,14 @@ class OnnxNetwork:
         self._pieces.enable_truncation(self.max_length)
         self._pieces.no_padding()
         self.file = self._exported()
+        shape = json.loads(self.file.with_suffix(".json").read_text())
+        self.dimension, self.input_names = int(shape["dimension"]), list(shape["inputs"])
+        self.uses_types = "token_type_ids" in self.input_names
         self.threads = threads
+        # made at the first question, in the process that asks it: ONNX Runtime's process-wide state
+        # made before a fork leaves a forked worker unable to exit (it hung 30 s on SIGTERM)
         self._session = None
         self._pid = 0
-        self.dimension = int(self.session.get_outputs()[0].shape[-1])
-        self.input_names = [i.name for i in self.session.get_inputs()]
-        self.uses_types = "token_type_ids" in self.input_names
-
-    def release(self) -> None:
-        """Forget this process's session (made again on the next call)."""
-        self._session = None
 
     def tokenize(self, texts: list[str]) -> list[Tokens]:
         return [Tokens(e.ids, e.type_ids, np.asarray(e.offsets, dtype=np.int64).reshape(-1, 2))
@@ -172,10 +172,11 @@ class OnnxNetwork:
         return pooled, tokens
 
     def _exported(self) -> Path:
-        """The cached ONNX file of this model, exported (and checked) first if there is none."""
+        """The cached ONNX file of this model (and its shape beside it, .json), exported first if there
+        is none: in a child process, so the torch it takes and ONNX Runtime's state stay out of this one."""
         folder = self.cache
         file = folder / f"{self.path.name}-{_fingerprint(self.path)}.onnx"
-        if file.exists():
+        if file.exists() and file.with_suffix(".json").exists():
             return file
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -184,9 +185,10 @@ class OnnxNetwork:
         except OSError as error:
             raise ModelUnavailable(f"cannot write the exported model to {folder}: {error.strerror}") from None
         try:
-            export(self.path, partial)
-            self._check(partial)
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
+                shape = child.submit(export_checked, self.path, partial).result()
             partial.chmod(0o644)
+            file.with_suffix(".json").write_text(json.dumps(shape))
             os.replace(partial, file)  # whole or absent: a second process may be exporting too
         except Exception as error:
             partial.unlink(missing_ok=True)
@@ -196,22 +198,26 @@ class OnnxNetwork:
                                    f"{str(error).splitlines()[0] if str(error) else ''}") from None
         return file
 
-    def _check(self, file: Path) -> None:
-        """The exported graph must give torch's token embeddings on a probe text."""
-        import onnxruntime as ort
-        import torch
-        from transformers import AutoModel, AutoTokenizer
 
-        encoded = AutoTokenizer.from_pretrained(str(self.path))([PROBE], return_tensors="np")
-        session = ort.InferenceSession(str(file), providers=["CPUExecutionProvider"])
-        names = [i.name for i in session.get_inputs()]
-        got = session.run(None, {n: encoded[n].astype(np.int64) for n in names})[0]
-        model = AutoModel.from_pretrained(str(self.path)).eval()
-        with torch.inference_mode():
-            want = model(**{n: torch.from_numpy(encoded[n].astype(np.int64)) for n in names}
-                         ).last_hidden_state.numpy()
-        if got.shape != want.shape or float(np.abs(got - want).max()) > 1e-3:
-            raise ModelUnavailable("the exported model disagrees with torch on a probe text")
+def export_checked(path: Path, target: Path) -> dict:
+    """Export the model to target, check it gives torch's token embeddings on a probe text, and return
+    its shape: the graph's input names and the width of its output."""
+    export(path, target)
+    import onnxruntime as ort
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    encoded = AutoTokenizer.from_pretrained(str(path))([PROBE], return_tensors="np")
+    session = ort.InferenceSession(str(target), providers=["CPUExecutionProvider"])
+    names = [i.name for i in session.get_inputs()]
+    got = session.run(None, {n: encoded[n].astype(np.int64) for n in names})[0]
+    model = AutoModel.from_pretrained(str(path)).eval()
+    with torch.inference_mode():
+        inputs = {n: torch.from_numpy(encoded[n].astype(np.int64)) for n in names}
+        want = model(**inputs).last_hidden_state.numpy()
+    if got.shape != want.shape or float(np.abs(got - want).max()) > 1e-3:
+        raise ModelUnavailable("the exported model disagrees with torch on a probe text")
+    return {"inputs": names, "dimension": int(got.shape[-1])}
 
 
 def export(path: Path, target: Path) -> None:

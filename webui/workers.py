@@ -62,11 +62,19 @@ class WorkerServer(BaseApplication):
             import torch
 
             torch.set_num_threads(1)
-        self.encoder.query("warm up")  # load everything lazily loaded before the fork
-        self.encoder.before_fork()  # an ONNX Runtime session is made in each worker, not shared
+        if self.encoder.runtime == "torch":
+            self.encoder.query("warm up")  # load everything lazily loaded before the fork
+        # (an ONNX Runtime session is made in each worker, after the fork: see load)
         gc.freeze()  # keep the collector from writing to, and so copying, the objects the workers inherit
         self.settings, self.host = settings, host
+        # No keep-alive: each request comes on its own connection, taken by whichever worker accepts
+        # first, so the load is spread request by request. With keep-alive, 16 clients connecting at
+        # once stayed where the kernel first put them (14 on one worker, 2 on the other, say) and two
+        # workers served no more than one: 45 requests/s at 10k letters, 85 without (bench, 2 cores).
+        # (Capping worker_connections at the threads would pull work to idle workers, but gthread then
+        # stops reading the connections it has accepted and hangs.)
         self.options = {"bind": [f"fd://{sock.fileno()}"], "workers": workers, "threads": threads,
+                        "keepalive": 0,
                         "worker_class": "gthread", "timeout": TIMEOUT_S, "loglevel": "warning",
                         "accesslog": None, "proc_name": "precedent", "post_fork": _number_worker,
                         "post_worker_init": _leave_ctrl_c_to_the_arbiter}
@@ -83,7 +91,7 @@ class WorkerServer(BaseApplication):
         app = create_app({"PRECEDENT": self.settings, "PRECEDENT_ENGINE": engine,
                           "PRECEDENT_HOST": self.host})
         try:
-            engine.searcher()
+            engine.warm()  # the index, and the model's session in this worker, before the first request
         except IndexUnavailable:
             pass  # answered as a 503 by every route until a good generation is published
 

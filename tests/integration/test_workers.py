@@ -81,7 +81,10 @@ def served(tmp_path, corpus_index):
             time.sleep(1)
         yield base, index, server
     finally:
-        os.killpg(server.pid, signal.SIGINT)  # Ctrl-C: the arbiter and every worker get it
+        try:
+            os.killpg(server.pid, signal.SIGINT)  # Ctrl-C: the arbiter and every worker get it
+        except ProcessLookupError:
+            pass  # the test stopped it
         try:
             output = server.communicate(timeout=60)[0]
         except subprocess.TimeoutExpired:
@@ -143,3 +146,44 @@ def test_a_port_in_use_is_one_line(tmp_path):
                               text=True, timeout=120)
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "in use" in done.stderr, done.stderr
+
+
+@pytest.mark.slow
+def test_keep_alive_clients_are_spread_over_both_workers_and_sigterm_stops_them(served):
+    """Clients that hold their connections open (browsers, load balancers) still reach both workers: a
+    worker closes each connection after its answer. SIGTERM to the arbiter alone (systemd, docker) stops
+    every worker within seconds."""
+    import http.client
+    import threading
+    from urllib.parse import urlparse
+
+    base, _, server = served
+    deadline = time.monotonic() + START_S
+    while len(children(server.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    workers = children(server.pid)
+    address = urlparse(base)
+    answered: list[tuple[str | None, str | None]] = []
+
+    def client(number: int) -> None:
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+        for turn in range(4):
+            connection.request("GET", f"/api/search?q=physical+therapy+visit+{number}+{turn}&k=3")
+            response = connection.getresponse()
+            response.read()
+            answered.append((response.headers.get("X-Precedent-Worker"), response.headers.get("Connection")))
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answered) == 32 and {connection for _, connection in answered} == {"close"}
+    assert len({worker for worker, _ in answered}) == 2, answered
+
+    started = time.monotonic()
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=60)
+    assert time.monotonic() - started < 15
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
