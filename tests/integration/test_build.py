@@ -197,3 +197,19 @@ def test_the_manifest_names_the_keyword_backend_and_a_switch_rewrites_its_files(
     after = searcher.search(question, mode="keyword").results
     assert before and [r.doc_id for r in after] == [r.doc_id for r in before]
     assert [r.score for r in after] == pytest.approx([r.score for r in before], rel=1e-4)
+
+
+def test_many_letters_are_parsed_in_a_process_per_core_as_one_process_parses_them(tmp_path):
+    """parse_many spawns a process per core from PARALLEL_FROM letters: the same determinations, in the
+    same order, a bad file failing with its reason in its place."""
+    from indexer.ingest.build import Failure, parse_letter, parse_many
+
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    files = [*SEEDS, bad, *SEEDS[:2]]
+    serial = [parse_letter(file, 2**20) for file in files]
+    parallel = parse_many(files, 2**20, parallel_from=2)
+    assert [type(d) for d in parallel] == [type(d) for d in serial]
+    assert isinstance(parallel[len(SEEDS)], Failure) and parallel[len(SEEDS)].path == str(bad)
+    assert [d.to_dict() for d in parallel if not isinstance(d, Failure)] == \
+        [d.to_dict() for d in serial if not isinstance(d, Failure)]
