@@ -62,38 +62,61 @@ def similarity(first: np.ndarray, second: np.ndarray) -> float:
 def groups(signatures: dict[str, np.ndarray], outcomes: dict[str, str], threshold: float
            ) -> dict[str, str]:
     """Group near-identical letters: doc_id -> its group's id (the group's first doc_id), for letters
-    with at least one near-identical other. LSH proposes candidates; a pair joins only when its
-    estimated Jaccard similarity reaches the threshold and its outcomes agree; groups are the pairs'
-    connected components."""
-    from datasketch import MinHash, MinHashLSH  # pulls in scipy (seconds): only a build groups letters
+    with at least one near-identical other. LSH proposes candidates: letters whose signatures agree
+    on every value of some band (datasketch's banding for threshold - LSH_SLACK, done here over one
+    array: 30x faster than datasketch's objects at 10k letters, the same candidates); a pair joins only
+    when its estimated Jaccard similarity reaches the threshold and its outcomes agree; groups are the
+    pairs' connected components."""
+    ids = sorted(signatures)
+    if len(ids) < 2:
+        return {}
+    matrix = np.stack([signatures[doc_id] for doc_id in ids])
+    candidates = _banded_pairs(matrix, *_bands(max(0.1, threshold - LSH_SLACK)))
+    if not len(candidates):
+        return {}
+    first, second = candidates[:, 0], candidates[:, 1]
+    close = np.count_nonzero(matrix[first] == matrix[second], axis=1) / matrix.shape[1] >= threshold
+    parent = list(range(len(ids)))
 
-    # LSH banded for a lower threshold misses fewer true pairs; the estimate then decides.
-    lsh = MinHashLSH(threshold=max(0.1, threshold - LSH_SLACK), num_perm=NUM_PERM)
-    minhashes = {}
-    for doc_id in sorted(signatures):
-        minhashes[doc_id] = MinHash(num_perm=NUM_PERM, hashvalues=signatures[doc_id],
-                                     scheme=SCHEME)
-        lsh.insert(doc_id, minhashes[doc_id])
-    parent = {doc_id: doc_id for doc_id in minhashes}
+    def root(row: int) -> int:
+        while parent[row] != row:
+            parent[row] = parent[parent[row]]
+            row = parent[row]
+        return row
 
-    def root(doc_id: str) -> str:
-        while parent[doc_id] != doc_id:
-            parent[doc_id] = parent[parent[doc_id]]
-            doc_id = parent[doc_id]
-        return doc_id
+    for a, b in candidates[close].tolist():
+        if outcomes.get(ids[a]) == outcomes.get(ids[b]):
+            low, high = sorted((root(a), root(b)))
+            parent[high] = low
+    members: dict[int, list[int]] = {}
+    for row in range(len(ids)):
+        members.setdefault(root(row), []).append(row)
+    return {ids[row]: ids[min(group)] for group in members.values() if len(group) > 1 for row in group}
 
-    for doc_id, minhash in minhashes.items():
-        for other in lsh.query(minhash):
-            if other == doc_id or outcomes.get(doc_id) != outcomes.get(other):
-                continue
-            if similarity(signatures[doc_id], signatures[other]) >= threshold:
-                first, second = sorted((root(doc_id), root(other)))
-                parent[second] = first
-    members: dict[str, list[str]] = {}
-    for doc_id in parent:
-        members.setdefault(root(doc_id), []).append(doc_id)
-    return {doc_id: min(group) for group in members.values() if len(group) > 1 for doc_id in group}
 
+def _bands(threshold: float) -> tuple[int, int]:
+    """(bands, rows per band) as datasketch's MinHashLSH chooses them for this threshold."""
+    from datasketch import MinHashLSH  # pulls in scipy (seconds): only a build groups letters
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def _banded_pairs(matrix: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """Every pair of rows (i < j) equal on all values of at least one band, as an (n, 2) array."""
+    found = set()
+    for band in range(bands):
+        block = np.ascontiguousarray(matrix[:, band * rows:(band + 1) * rows])
+        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        _, bucket, count = np.unique(keys, return_inverse=True, return_counts=True)
+        shared = np.flatnonzero(count[bucket] > 1)
+        if not len(shared):
+            continue
+        shared = shared[np.argsort(bucket[shared], kind="stable")]
+        for members in np.split(shared, np.flatnonzero(np.diff(bucket[shared])) + 1):
+            members = members.tolist()
+            found.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+    return np.array(sorted(found), dtype=np.int64).reshape(-1, 2)
 
 
 def regroup(store: Store, threshold: float) -> int:

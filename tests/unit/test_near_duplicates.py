@@ -90,3 +90,52 @@ def test_collapse_fills_k_rows_past_collapsed_letters():
 def test_collapse_without_groups_changes_nothing():
     rows, members = shown_rows(np.array([-1, -1, -1]), k=2)
     assert rows.tolist() == [0, 1] and members == {}
+
+
+def _datasketch_groups(signatures, outcomes, threshold):
+    """The grouping as datasketch's own MinHashLSH does it: the reference groups() must equal."""
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=max(0.1, threshold - near_duplicates.LSH_SLACK),
+                     num_perm=near_duplicates.NUM_PERM)
+    hashes = {d: MinHash(num_perm=near_duplicates.NUM_PERM, hashvalues=s, scheme=near_duplicates.SCHEME)
+              for d, s in sorted(signatures.items())}
+    for doc_id, minhash in hashes.items():
+        lsh.insert(doc_id, minhash)
+    parent = {d: d for d in hashes}
+
+    def root(d):
+        while parent[d] != d:
+            d = parent[d]
+        return d
+
+    for doc_id, minhash in hashes.items():
+        for other in lsh.query(minhash):
+            if other != doc_id and outcomes[doc_id] == outcomes[other] and \
+                    near_duplicates.similarity(signatures[doc_id], signatures[other]) >= threshold:
+                first, second = sorted((root(doc_id), root(other)))
+                parent[second] = first
+    members = {}
+    for d in parent:
+        members.setdefault(root(d), []).append(d)
+    return {d: min(g) for g in members.values() if len(g) > 1 for d in g}
+
+
+def test_banded_grouping_equals_datasketch_lsh():
+    """groups() bands the signatures over one array; it must find exactly what datasketch's LSH finds,
+    over templates edited a little, a lot, decided either way, and unrelated letters."""
+    import random
+
+    rng = random.Random(5)
+    words = [f"w{n}" for n in range(400)]
+    base = [[rng.choice(words) for _ in range(120)] for _ in range(12)]
+    signatures, outcomes = {}, {}
+    for number in range(300):
+        text = list(base[number % 12])
+        for _ in range(rng.choice([0, 2, 5, 15, 40, 120])):  # from a copy to a different letter
+            text[rng.randrange(len(text))] = rng.choice(words)
+        signatures[f"L{number:03d}"] = near_duplicates.signature(" ".join(text))
+        outcomes[f"L{number:03d}"] = rng.choice(["Upheld", "Upheld", "Overturned"])
+    expected = _datasketch_groups(signatures, outcomes, 0.7)
+    assert len(set(expected.values())) > 5 and len(expected) < 300  # groups, and letters in none
+    assert near_duplicates.groups(signatures, outcomes, 0.7) == expected
