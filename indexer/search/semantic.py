@@ -110,20 +110,27 @@ def recall_at(index: faiss.Index, queries: np.ndarray, k: int = 10, mask: np.nda
               ) -> float:
     """The share of each query's true k nearest (exact search) that the index's own search finds:
     1.0 for a flat index or a filter searched exactly; for HNSW, the first page `within` asks for.
+    Ties count as found: a chunk as similar as the k-th true neighbour is as right as it (templated
+    letters hold many chunks with one text, and so one vector).
 
     The benchmark's call: recall_at(semantic.index, query_vectors, k=10) -> float in [0, 1]."""
     queries = np.ascontiguousarray(queries, dtype=np.float32)
     allowed = _Allowed(mask) if mask is not None else None
     exact_params = faiss.SearchParameters(sel=allowed.selector) if allowed else None
-    _, truth = exact_part(index).search(queries, k, params=exact_params)
+    truth_scores, truth = exact_part(index).search(queries, k, params=exact_params)
     if not _exactly(index, allowed):
         first_page = max(k, RANGE_START)  # what `within` asks the graph for first
-        _, found = index.search(queries, first_page, params=_walk(first_page, allowed))
-        found = found[:, :k]
+        scores, found = index.search(queries, first_page, params=_walk(first_page, allowed))
+        scores, found = scores[:, :k], found[:, :k]
     else:
-        _, found = index.search(queries, k, params=exact_params)
-    hits = [len({p for p in t if p >= 0} & set(f)) / max(1, int((t >= 0).sum()))
-            for t, f in zip(truth, found, strict=True)]
+        scores, found = index.search(queries, k, params=exact_params)
+    hits = []
+    for want, want_scores, got, got_scores in zip(truth, truth_scores, found, scores, strict=True):
+        real = want >= 0
+        if not real.any():
+            continue
+        kth = want_scores[real].min()
+        hits.append(min(int(real.sum()), int(((got >= 0) & (got_scores >= kth - 1e-5)).sum())) / real.sum())
     return float(np.mean(hits)) if hits else 1.0
 
 
