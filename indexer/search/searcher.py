@@ -8,10 +8,12 @@ the top results (excerpts) and counts facets over every match (facets).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import numpy as np
 
+from .. import vocabulary
 from ..determination import Determination
 from ..encoder import Encoder
 from ..errors import IndexUnavailable
@@ -29,6 +31,17 @@ from .filters import allowed as passing
 from .query import Query, check_filters, check_mode, understand
 from .results import SearchResponse
 from .terms import is_plain, plain_words
+
+
+def _only_a_decision(text: str) -> str | None:
+    """The decision a question names when its words name nothing else ("Upheld", "upheld denial",
+    "was the denial upheld"): such a question has nothing to rank by."""
+    mentions = vocabulary.decision_mentions(text)
+    rest = "".join(text[end:start] for (_, end, _), (start, _, _) in
+                   zip([(0, 0, None), *mentions], [*mentions, (len(text), 0, None)], strict=True))
+    if not mentions or re.search(r"\w", re.sub(r"(?i)\b(?:the|was|is|a|an)\b", " ", rest)):
+        return None
+    return mentions[0][2]
 
 
 class Searcher:
@@ -99,6 +112,9 @@ class Searcher:
                 f"No determination matches {wanted}"
                 + (f"; {relaxed.total} match without that filter." if relaxed.total else ".")
             )
+        elif response.total == 0 and (decision := _only_a_decision(q.text)):
+            response.message = (f"{q.text!r} names a decision, not what was decided: add the treatment or "
+                                f"the reason, e.g. \"{decision.lower()} lumbar MRI\".")
         elif response.total == 0:
             response.message = (f"Nothing matched {q.text!r}: try other words"
                                 + (" or the semantic mode." if mode == "keyword" else "."))

@@ -199,3 +199,25 @@ def test_the_items_a_filter_allows_are_those_each_passing_it(searcher, filters):
             expected[doc_id] = items if issue_level else set(range(len(determination.issues)))
     assert expected, "a filter that allows nothing tests nothing here"
     assert {doc_id: set(passing[doc_id]) for doc_id in passing} == expected
+
+
+@pytest.mark.parametrize("question", ["Upheld", "OVERTURNED"])
+def test_a_question_that_only_names_a_decision_says_what_to_add(searcher, question):
+    """Found by an independent measurement: "Upheld" alone ranked nothing and said "try other words"."""
+    response = searcher.search(question)
+    assert response.total == 0
+    assert "names a decision, not what was decided" in response.message
+    assert f'"{question.lower()} lumbar MRI"' in response.message
+
+
+def test_which_questions_only_name_a_decision():
+    from indexer.search.searcher import _only_a_decision
+
+    assert _only_a_decision("upheld denial") == _only_a_decision("was the denial upheld") == "Upheld"
+    assert _only_a_decision("Overturned") == "Overturned"
+    assert _only_a_decision("overturned PT") is None and _only_a_decision("knee MRI") is None
+
+
+def test_a_decision_with_what_was_decided_still_searches(searcher):
+    response = searcher.search("upheld physical therapy")
+    assert response.total > 0 and response.message is None
