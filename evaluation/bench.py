@@ -149,21 +149,17 @@ def _search_ms(index, queries) -> float:
     the cut-off from a flat index, the best up to RANGE_LIMIT from a graph), on one thread."""
     import faiss
 
+    from indexer import settings
     from indexer.search import semantic
 
     faiss.omp_set_num_threads(1)
+    cutoff = settings.load().similarity_cutoff
     times = []
     for vector in queries:
         started = time.perf_counter()
-        semantic.within(index, vector, semantic_cutoff(), None)
+        semantic.within(index, vector, cutoff, None)
         times.append((time.perf_counter() - started) * 1000)
     return round(statistics.median(times), 3) if times else 0.0
-
-
-def semantic_cutoff() -> float:
-    from indexer import settings
-
-    return settings.load().similarity_cutoff
 
 
 def measure_size(size: int, plan: Plan, work: Path, rebuild: bool, server_args: list[str]) -> dict:

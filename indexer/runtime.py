@@ -190,9 +190,9 @@ class OnnxNetwork:
             partial.chmod(0o644)
             file.with_suffix(".json").write_text(json.dumps(shape))
             os.replace(partial, file)  # whole or absent: a second process may be exporting too
-        except Exception as error:
+        except BaseException as error:  # Ctrl-C included: no partial file is left behind
             partial.unlink(missing_ok=True)
-            if isinstance(error, ModelUnavailable):
+            if isinstance(error, ModelUnavailable) or not isinstance(error, Exception):
                 raise
             raise ModelUnavailable(f"the model cannot run on onnx: {type(error).__name__}: "
                                    f"{str(error).splitlines()[0] if str(error) else ''}") from None
