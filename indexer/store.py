@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +39,11 @@ CREATE TABLE IF NOT EXISTS near_duplicates (doc_id TEXT PRIMARY KEY, group_id TE
 """
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoredChunk:
-    """A chunk as the read side knows it; position is its place in FAISS and in chunk order."""
+    """A chunk as the read side knows it; position is its place in FAISS and in chunk order. A server
+    holds one per chunk (slots, and the names chunks repeat stored once: 382,624 of them took 270 MB
+    as plain dataclasses, now ?)."""
 
     position: int
     chunk_id: str
@@ -51,6 +54,36 @@ class StoredChunk:
     issue_index: int | None
     sentence_start: int
     sentence_count: int
+
+
+@dataclass
+class Embeddings:
+    """What a semantic index is written from: one row per distinct embedded text, in row order.
+
+    rows[position] is a chunk's row; sentence_counts[row] how many sentence vectors the row has;
+    blocks(batch) yields (vectors, their sentences' vectors) a batch of rows at a time, so a build
+    never holds every vector at once."""
+
+    rows: np.ndarray
+    sentence_counts: np.ndarray
+    dimension: int | None
+    blocks: Callable[[int], Iterator[tuple[np.ndarray, np.ndarray]]]
+
+    @classmethod
+    def of(cls, vectors: Sequence[np.ndarray], sentence_blocks: Sequence[np.ndarray],
+           rows: Sequence[int] | None = None) -> Embeddings:
+        """Embeddings held in memory (one row per vector; rows maps chunks to them, default one each)."""
+        def blocks(batch: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+            for start in range(0, len(vectors), batch):
+                yield (np.vstack(vectors[start:start + batch]).astype(np.float32),
+                       np.vstack(sentence_blocks[start:start + batch]).astype(np.float16))
+        counts = np.array([len(block) for block in sentence_blocks], dtype=np.int64)
+        mapping = np.arange(len(vectors)) if rows is None else np.asarray(rows)
+        return cls(mapping.astype(np.int32), counts, len(vectors[0]) if len(vectors) else None, blocks)
+
+    @property
+    def count(self) -> int:
+        return len(self.sentence_counts)
 
 
 def open_generation(settings: Settings, check: bool = True) -> tuple[Path, Manifest]:
@@ -99,6 +132,11 @@ class Store:
 
     def determinations(self) -> dict[str, Determination]:
         return {r["doc_id"]: _determination(r)
+                for r in self.db.execute("SELECT doc_id, body FROM determinations")}
+
+    def outlines(self) -> dict[str, Determination]:
+        """Every determination's outline (Determination.outline), read one letter at a time."""
+        return {r["doc_id"]: _determination(r).outline()
                 for r in self.db.execute("SELECT doc_id, body FROM determinations")}
 
     def count_determinations(self) -> int:
@@ -161,7 +199,12 @@ class Store:
         rows = self.db.execute(
             "SELECT position, chunk_id, doc_id, section_id, section_title, kind, issue_index, "
             "sentence_start, sentence_count FROM chunks ORDER BY position")
-        return [StoredChunk(**dict(r)) for r in rows]
+        names: dict[str, str] = {}  # one string per distinct doc_id, section id, title and kind
+        def one(name: str) -> str:
+            return names.setdefault(name, name)
+        return [StoredChunk(r["position"], r["chunk_id"], one(r["doc_id"]), one(r["section_id"]),
+                            one(r["section_title"]), one(r["kind"]), r["issue_index"], r["sentence_start"],
+                            r["sentence_count"]) for r in rows]
 
     def chunk_text(self, position: int) -> str:
         found = self.db.execute("SELECT text FROM chunks WHERE position = ?", (position,)).fetchone()
@@ -178,24 +221,46 @@ class Store:
                         (digest, vector.astype(np.float32).tobytes(),
                          sentences.astype(np.float16).tobytes(), len(sentences)))
 
-    def position_chunks(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Drop unused embeddings, number the chunks 0..n-1 and return their vectors in that order:
-        one vector per chunk and one block of sentence vectors per chunk."""
+    def number_chunks(self) -> Embeddings:
+        """Drop unused embeddings, number the chunks 0..n-1 and give each distinct embedded text one row:
+        chunks with the same text (a templated paragraph, a letter issued twice) share its vector and its
+        sentence vectors. Rows are numbered in the order of their first chunk, so a collection without
+        repeated texts has row = position. The vectors themselves are read by Embeddings.blocks, a
+        batch at a time."""
         self.db.execute("DELETE FROM embeddings WHERE hash NOT IN (SELECT embed_hash FROM chunks)")
-        ordered = self.db.execute(
-            "SELECT c.row, e.vector, e.sentences, e.n FROM chunks c JOIN embeddings e "
-            "ON e.hash = c.embed_hash ORDER BY c.row").fetchall()
-        vectors, sentence_blocks, start = [], [], 0
-        for position, row in enumerate(ordered):
-            vector = np.frombuffer(row["vector"], dtype=np.float32)
-            vectors.append(vector)
-            sentence_blocks.append(np.frombuffer(row["sentences"], dtype=np.float16)
-                                   .reshape(row["n"], len(vector)))
-            self.db.execute("UPDATE chunks SET position = ?, sentence_start = ?, sentence_count = ? "
-                            "WHERE row = ?", (position, start, row["n"], row["row"]))
-            start += row["n"]
-        return vectors, sentence_blocks
+        chunk_rows, row_of_hash, rows = [], {}, []
+        for row, digest in self.db.execute("SELECT row, embed_hash FROM chunks ORDER BY row"):
+            chunk_rows.append(row)
+            rows.append(row_of_hash.setdefault(digest, len(row_of_hash)))
+        self.db.execute("DROP TABLE IF EXISTS temp.vector_rows")
+        self.db.execute("CREATE TEMP TABLE vector_rows (row INTEGER PRIMARY KEY, hash TEXT NOT NULL)")
+        self.db.executemany("INSERT INTO temp.vector_rows VALUES (?, ?)",
+                            ((row, digest) for digest, row in row_of_hash.items()))
+        counts = np.fromiter((n for (n,) in self.db.execute(
+            "SELECT e.n FROM temp.vector_rows v JOIN embeddings e ON e.hash = v.hash ORDER BY v.row")),
+            dtype=np.int64)
+        if len(counts) != len(row_of_hash):
+            raise ValueError("a chunk has no embedding")
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        of_chunk = np.asarray(rows, dtype=np.int64)
+        self.db.executemany(
+            "UPDATE chunks SET position = ?, sentence_start = ?, sentence_count = ? WHERE row = ?",
+            zip(range(len(chunk_rows)), starts[of_chunk].tolist(), counts[of_chunk].tolist(), chunk_rows,
+                strict=True))
+        return Embeddings(of_chunk.astype(np.int32), counts, self._dimension(), self._blocks)
 
+    def _dimension(self) -> int | None:
+        found = self.db.execute("SELECT vector FROM embeddings LIMIT 1").fetchone()
+        return None if found is None else len(found["vector"]) // 4
+
+    def _blocks(self, batch: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        cursor = self.db.execute("SELECT e.vector, e.sentences FROM temp.vector_rows v "
+                                 "JOIN embeddings e ON e.hash = v.hash ORDER BY v.row")
+        while rows := cursor.fetchmany(batch):
+            vectors = np.frombuffer(b"".join(r["vector"] for r in rows), dtype=np.float32)
+            sentences = np.frombuffer(b"".join(r["sentences"] for r in rows), dtype=np.float16)
+            dimension = len(rows[0]["vector"]) // 4
+            yield vectors.reshape(-1, dimension), sentences.reshape(-1, dimension)
 
     # --- near-identical letters (see near_duplicates.py) -------------------------------
 

@@ -320,15 +320,16 @@ class _Build:
     def _write_vectors(self, staging: Path) -> Manifest:
         """Write the semantic index in chunk-position order; return the manifest (without checksums,
         which are taken once every file is closed)."""
-        vectors, sentence_blocks = self.store.position_chunks()
-        dimension = len(vectors[0]) if vectors else self._known_dimension()
-        semantic_backend.write(staging, vectors, sentence_blocks, dimension,
-                               approximate_above=self.settings.approximate_above)
+        embeddings = self.store.number_chunks()
+        if embeddings.dimension is None:
+            embeddings.dimension = self._known_dimension()
+        semantic_backend.write(staging, embeddings, approximate_above=self.settings.approximate_above)
+        dimension, chunks = embeddings.dimension, len(embeddings.rows)
         sources = {path: digest for path, (digest, _) in self.store.sources().items()}
         self.report.determinations = self.store.count_determinations()
-        self.report.chunks = len(vectors)
+        self.report.chunks = chunks
         return Manifest(SCHEMA_VERSION, self.settings.model, dimension, self.settings.chunk_words,
-                        self.settings.chunk_overlap, self.report.determinations, len(vectors), sources,
+                        self.settings.chunk_overlap, self.report.determinations, chunks, sources,
                         parse.PARSER_VERSION, keyword_backend=self.settings.keyword_backend)
 
     def _known_dimension(self) -> int:

@@ -13,6 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from ..determination import Chunk, Determination
+from ..store import Embeddings
 from .query import Query
 
 Scores = Mapping[int, float]  # chunk position -> score: a dict, or ChunkScores
@@ -76,8 +77,7 @@ class SemanticIndex(Protocol):
     """Nearest chunks by embedding (FAISS: exact inner product, or HNSW above a size)."""
 
     @staticmethod
-    def write(directory: Path, vectors: list[np.ndarray], sentence_blocks: list[np.ndarray],
-              dimension: int, approximate_above: int = ...) -> None: ...
+    def write(directory: Path, embeddings: Embeddings, approximate_above: int = ...) -> None: ...
 
     def search(self, vector: np.ndarray, mask: np.ndarray | None, cutoff: float) -> Scores: ...
 

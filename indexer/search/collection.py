@@ -1,7 +1,14 @@
-"""The determinations and chunks of one open generation, as the read side looks them up."""
+"""The determinations and chunks of one open generation, as the read side looks them up.
+
+Every letter's outline (its header, reviewer and disputed items, without the text) is held in memory:
+ranking, filters, facets and rates read it for every match. The whole letter, sections and rationales,
+is five sixths of a real letter's size and is read from the store when a page or an excerpt asks for it.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 
 import numpy as np
@@ -10,13 +17,47 @@ from ..determination import Determination, Issue
 from ..errors import NotFound
 from ..store import Store, StoredChunk
 
+CACHED_LETTERS = 256  # whole letters kept after they were read: a page of results and their neighbours
+
+
+class Letters(Mapping):
+    """Every whole determination of a generation by doc_id, read from the store when asked for; the last
+    CACHED_LETTERS read are kept."""
+
+    def __init__(self, store: Store, doc_ids: list[str]):
+        self.store, self._doc_ids, self._known = store, doc_ids, set(doc_ids)
+        self._read: OrderedDict[str, Determination] = OrderedDict()
+
+    def __getitem__(self, doc_id: str) -> Determination:
+        if doc_id in self._read:
+            self._read.move_to_end(doc_id)
+            return self._read[doc_id]
+        found = self.store.determination(doc_id) if doc_id in self._known else None
+        if found is None:
+            raise KeyError(doc_id)
+        self._read[doc_id] = found
+        if len(self._read) > CACHED_LETTERS:
+            self._read.popitem(last=False)
+        return found
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._doc_ids)
+
+    def __len__(self) -> int:
+        return len(self._doc_ids)
+
 
 class Collection:
-    """Every determination and chunk of a generation, loaded once; chunk text stays in the store."""
+    """Every determination's outline and every chunk of a generation, loaded once; whole letters and chunk
+    text stay in the store."""
 
     def __init__(self, store: Store):
         self.store = store
-        self.determinations: dict[str, Determination] = store.determinations()
+        self.outlines: dict[str, Determination] = store.outlines()
+        self.determinations = Letters(store, list(self.outlines))
         self.chunks: list[StoredChunk] = store.chunks()
         self.positions_of_doc: dict[str, list[int]] = {}
         for chunk in self.chunks:
@@ -30,7 +71,7 @@ class Collection:
         from .filters import issue_values
         from .tables import Tables
 
-        return Tables(self.determinations, self.chunks, citation_labels, issue_values)
+        return Tables(self.outlines, self.chunks, citation_labels, issue_values)
 
     @cached_property
     def group_code(self) -> np.ndarray:
@@ -48,8 +89,9 @@ class Collection:
         except KeyError:
             raise NotFound(f"no determination {doc_id!r} in the index") from None
 
-    def issue(self, doc_id: str, index: int | None) -> Issue | None:
-        issues = self.determinations[doc_id].issues
+    def issue(self, doc_id: str, index: int | None, rationale: bool = False) -> Issue | None:
+        """A disputed item as its outline holds it, or whole (with its rationale) when asked."""
+        issues = (self.determinations if rationale else self.outlines)[doc_id].issues
         return issues[index] if index is not None and index < len(issues) else None
 
     def chunk_text(self, position: int) -> str:

@@ -155,8 +155,8 @@ def _differences(collection, upheld: list, overturned: list) -> list[Difference]
     """What differs between the best Upheld and the best Overturned item (none if a side is empty)."""
     if not upheld or not overturned:
         return []
-    left = collection.issue(upheld[0].doc_id, upheld[0].issue_index)
-    right = collection.issue(overturned[0].doc_id, overturned[0].issue_index)
+    left = collection.issue(upheld[0].doc_id, upheld[0].issue_index, rationale=True)
+    right = collection.issue(overturned[0].doc_id, overturned[0].issue_index, rationale=True)
     if left is None or right is None:
         return []
     return differences(left, right, _citations(left), _citations(right))

@@ -20,7 +20,7 @@ def result_for(collection: Collection, semantic: SemanticIndex, ranked: Ranked, 
                terms: dict[str, float], vector: np.ndarray | None, fused: Scores,
                shared: list[str] | None = None, near_duplicates: list[str] | None = None) -> Result:
     """Build one result, its excerpts drawn for these query terms and this query vector."""
-    determination = collection.determinations[ranked.doc_id]
+    determination = collection.outlines[ranked.doc_id]
     issue = collection.issue(ranked.doc_id, ranked.issue_index)
     excerpts = [_excerpt(collection, semantic, position, terms, vector)
                 for position in best_passages(collection, ranked, fused)]

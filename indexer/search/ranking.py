@@ -59,7 +59,7 @@ def rank(collection: Collection, fused: Scores, understood: dict, allowed, match
 def matched_issue(collection: Collection, doc_id: str, positions: list[int], fused: Scores,
                   understood: dict, allowed) -> tuple[int | None, float]:
     """Pick the disputed item whose passages matched best, favouring the query's words."""
-    issues = collection.determinations[doc_id].issues
+    issues = collection.outlines[doc_id].issues
     candidates = sorted(allowed[doc_id]) if allowed and doc_id in allowed and allowed[doc_id] \
         else list(range(len(issues)))
     if not candidates:

@@ -85,7 +85,7 @@ def outcome_rates(collection: Collection, matched: list[tuple[str, int | None]],
 
 def _values(collection: Collection, doc_id: str, issue, by: str) -> list[tuple[str, dict]]:
     """The values one matched item counts under, each with the filter (per side) that selects it."""
-    determination = collection.determinations[doc_id]
+    determination = collection.outlines[doc_id]
     if by == "treatment":
         return [(issue.treatment, _both({"treatment": issue.treatment}))] if issue.treatment else []
     if by == "specialty":

@@ -23,10 +23,16 @@ import faiss
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ..store import StoredChunk
+from ..errors import IndexUnavailable
+from ..generations import REBUILD
+from ..store import Embeddings, StoredChunk
 from .base import ChunkScores, ranges
 
 VECTORS, SENTENCES = "vectors.faiss", "sentences.npy"
+# chunk position -> its row in VECTORS: chunks with one embedded text share one row (absent in older
+# generations, whose rows are the chunk positions)
+ROWS = "vector_rows.npy"
+WRITE_BATCH = 4096  # rows read from the store and added to the index at a time
 # A flat index's vectors mapped from the file, never copied: server workers share one copy of them.
 MAPPED = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY
 SENTENCE_RESCORE = 300  # only the best chunks are rescored by their closest sentence
@@ -38,14 +44,18 @@ RANGE_START, RANGE_LIMIT = 128, 512  # measured: k up to 512 costs ~1-6 ms on 20
 EXACT_UNDER, EXACT_SHARE = 20_000, 0.05
 
 
+def new_index(count: int, dimension: int, approximate_above: int = APPROXIMATE_ABOVE) -> faiss.Index:
+    """An empty index for count vectors: exact inner product up to approximate_above, an HNSW graph above."""
+    if count <= approximate_above:
+        return faiss.IndexFlatIP(dimension)
+    index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    return index
+
+
 def build_index(matrix: np.ndarray, approximate_above: int = APPROXIMATE_ABOVE) -> faiss.Index:
     """An exact inner-product index up to approximate_above vectors, an HNSW graph above."""
-    dimension = matrix.shape[1]
-    if len(matrix) <= approximate_above:
-        index = faiss.IndexFlatIP(dimension)
-    else:
-        index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    index = new_index(len(matrix), matrix.shape[1], approximate_above)
     index.add(np.ascontiguousarray(matrix, dtype=np.float32))
     return index
 
@@ -135,7 +145,8 @@ def recall_at(index: faiss.Index, queries: np.ndarray, k: int = 10, mask: np.nda
 
 
 class FaissSemanticIndex:
-    """An open FAISS index over chunk vectors, with the sentence vectors of every chunk."""
+    """An open FAISS index over the distinct chunk vectors, with the sentence vectors of each, and the map
+    from chunk positions to their rows. Everything outside this class speaks chunk positions."""
 
     def __init__(self, directory: Path, chunks: list[StoredChunk], sentence_weight: float):
         # memory-mapped: the vectors of a flat index (or an HNSW graph's storage) stay on disk, paged in
@@ -148,20 +159,41 @@ class FaissSemanticIndex:
         threadpool_limits(1, user_api="blas")
         self.sentence_vectors = np.load(directory / SENTENCES, mmap_mode="r")
         self.chunks = chunks
-        self.sentence_start = np.array([c.sentence_start for c in chunks], dtype=np.int64)
-        self.sentence_count = np.array([c.sentence_count for c in chunks], dtype=np.int64)
+        self.rows = _rows(directory / ROWS, len(chunks), self.index.ntotal)
+        # a row's sentence block, from any chunk of it (they share it)
+        self.sentence_start = np.zeros(self.index.ntotal, dtype=np.int64)
+        self.sentence_count = np.zeros(self.index.ntotal, dtype=np.int64)
+        of_row = np.arange(len(chunks)) if self.rows is None else self.rows
+        self.sentence_start[of_row] = [c.sentence_start or 0 for c in chunks]
+        self.sentence_count[of_row] = [c.sentence_count or 0 for c in chunks]
+        if self.rows is not None:  # each row's chunks, grouped: members[member_start[r]:][:member_count[r]]
+            self.members = np.argsort(self.rows, kind="stable")
+            self.member_count = np.bincount(self.rows, minlength=self.index.ntotal)
+            self.member_start = np.concatenate([[0], np.cumsum(self.member_count)[:-1]])
         self.sentence_weight = sentence_weight
 
     @staticmethod
-    def write(directory: Path, vectors: list[np.ndarray], sentence_blocks: list[np.ndarray],
-              dimension: int, approximate_above: int = APPROXIMATE_ABOVE) -> None:
-        """Write the chunk vectors (flat or HNSW, by their number) and the sentence vectors, both in
-        chunk-position order."""
-        matrix = np.vstack(vectors) if vectors else np.zeros((0, dimension), dtype=np.float32)
-        faiss.write_index(build_index(matrix, approximate_above), str(directory / VECTORS))
-        sentences = (np.vstack(sentence_blocks) if sentence_blocks
-                     else np.zeros((0, dimension), dtype=np.float16))
-        np.save(directory / SENTENCES, sentences)
+    def write(directory: Path, embeddings: Embeddings, approximate_above: int = APPROXIMATE_ABOVE) -> None:
+        """Write the distinct vectors (flat or HNSW, by their number), their sentence vectors and the
+        chunk-to-row map, a batch of rows at a time."""
+        dimension = embeddings.dimension
+        index = new_index(embeddings.count, dimension, approximate_above)
+        total = int(embeddings.sentence_counts.sum())
+        sentences = (np.lib.format.open_memmap(directory / SENTENCES, mode="w+", dtype=np.float16,
+                                               shape=(total, dimension)) if total else None)
+        at = 0
+        for vectors, block in embeddings.blocks(WRITE_BATCH):
+            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+            if len(block):
+                sentences[at:at + len(block)] = block
+            at += len(block)
+        if sentences is None:
+            np.save(directory / SENTENCES, np.zeros((0, dimension), dtype=np.float16))
+        else:
+            sentences.flush()
+            del sentences
+        faiss.write_index(index, str(directory / VECTORS))
+        np.save(directory / ROWS, embeddings.rows.astype(np.int32))
 
     @property
     def approximate(self) -> bool:
@@ -169,12 +201,14 @@ class FaissSemanticIndex:
 
     def search(self, vector: np.ndarray, mask: np.ndarray | None, cutoff: float) -> ChunkScores:
         """Every chunk at least cutoff similar to vector (inside mask), blended with its best sentence."""
-        found = within(self.index, vector, cutoff, mask)
-        return self._with_best_sentence(found, vector) if self.sentence_weight else found
+        found = within(self.index, vector, cutoff, self._row_mask(mask))
+        if self.sentence_weight:
+            found = self._with_best_sentence(found, vector)
+        return self._chunks_of(found, mask)
 
     def recall(self, queries: np.ndarray, k: int = 10, mask: np.ndarray | None = None) -> float:
         """Recall@k of this index against exact search on the same vectors (1.0 when it is exact)."""
-        return recall_at(self.index, queries, k, mask)
+        return recall_at(self.index, queries, k, self._row_mask(mask))
 
     def sentence_similarity(self, position: int, vector: np.ndarray) -> np.ndarray | None:
         """The similarity of each sentence of a chunk to vector; None for a chunk without any."""
@@ -187,23 +221,56 @@ class FaissSemanticIndex:
 
     def vectors(self, positions: list[int]) -> np.ndarray:
         """The stored vectors of these chunks, one row each."""
-        return np.vstack([self.index.reconstruct(int(p)) for p in positions])
+        rows = positions if self.rows is None else self.rows[np.asarray(positions, dtype=np.int64)]
+        return np.vstack([self.index.reconstruct(int(r)) for r in rows])
+
+    def _row_mask(self, mask: np.ndarray | None) -> np.ndarray | None:
+        """The rows a chunk mask allows: those with at least one allowed chunk."""
+        if mask is None or self.rows is None:
+            return mask
+        allowed = np.zeros(self.index.ntotal, dtype=bool)
+        allowed[self.rows[mask]] = True
+        return allowed
+
+    def _chunks_of(self, found: ChunkScores, mask: np.ndarray | None) -> ChunkScores:
+        """Rows' scores as their chunks' (only the allowed ones)."""
+        if self.rows is None:
+            return found
+        counts = self.member_count[found.positions]
+        positions = self.members[ranges(self.member_start[found.positions], counts)]
+        scores = np.repeat(found.scores, counts)
+        if mask is not None:
+            keep = mask[positions]
+            positions, scores = positions[keep], scores[keep]
+        return ChunkScores(positions.astype(np.int64), scores)
 
     def _with_best_sentence(self, found: ChunkScores, vector: np.ndarray) -> ChunkScores:
-        """Blend a chunk's similarity with its closest sentence's (passage-level evidence).
+        """Blend a row's similarity with its closest sentence's (passage-level evidence).
 
         A long rationale can hold the one sentence that decides the question; averaging the whole
-        chunk dilutes it. Only the best SENTENCE_RESCORE chunks are rescored, all in one product.
+        chunk dilutes it. Only the best SENTENCE_RESCORE rows are rescored, all in one product.
         """
-        positions, scores = found.positions, found.scores.copy()
+        rows, scores = found.positions, found.scores.copy()
         top = (np.argpartition(-scores, SENTENCE_RESCORE - 1)[:SENTENCE_RESCORE]
                if len(scores) > SENTENCE_RESCORE else np.arange(len(scores)))
-        top = top[self.sentence_count[positions[top]] > 0]
+        top = top[self.sentence_count[rows[top]] > 0]
         if len(top):
-            counts = self.sentence_count[positions[top]]
-            rows = ranges(self.sentence_start[positions[top]], counts)
-            similarity = np.asarray(self.sentence_vectors[rows], dtype=np.float32) @ vector
+            counts = self.sentence_count[rows[top]]
+            sentence_rows = ranges(self.sentence_start[rows[top]], counts)
+            similarity = np.asarray(self.sentence_vectors[sentence_rows], dtype=np.float32) @ vector
             best = np.maximum.reduceat(similarity, np.concatenate([[0], np.cumsum(counts)[:-1]]))
             weight, current = self.sentence_weight, scores[top]
             scores[top] = (1 - weight) * current + weight * np.maximum(best, current)
-        return ChunkScores(positions, scores)
+        return ChunkScores(rows, scores)
+
+
+def _rows(path: Path, chunks: int, vectors: int) -> np.ndarray | None:
+    """The chunk-to-row map, or None where every chunk has its own row in chunk order (an older
+    generation without the file, or a collection without repeated texts)."""
+    if not path.exists():
+        return None
+    rows = np.load(path).astype(np.int64)
+    if len(rows) != chunks or (len(rows) and rows.max() >= vectors):
+        raise IndexUnavailable(f"{path.name} maps {len(rows)} chunks into {vectors} vectors but the index "
+                               f"holds {chunks} chunks; {REBUILD}")
+    return None if len(rows) == vectors and np.array_equal(rows, np.arange(vectors)) else rows

@@ -120,7 +120,7 @@ def _shared(collection: Collection, doc_id: str, issues: list[Issue], allowed
             ) -> tuple[int | None, list[str]]:
     """Pick the closest item of a similar case and name what it shares with the source."""
     best, best_shared = None, []
-    for index, issue in enumerate(collection.determinations[doc_id].issues):
+    for index, issue in enumerate(collection.outlines[doc_id].issues):
         if allowed and doc_id in allowed and allowed[doc_id] and index not in allowed[doc_id]:
             continue
         shared = []

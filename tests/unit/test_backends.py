@@ -45,9 +45,8 @@ def generation(tmp_path, request):
         axis = np.zeros(4, dtype=np.float32)
         axis[number] = 1.0
         store.save_embedding(f"embed{number}", axis, np.stack([axis]))
-    vectors, sentence_blocks = store.position_chunks()
+    FaissSemanticIndex.write(tmp_path, store.number_chunks())
     store.commit()
-    FaissSemanticIndex.write(tmp_path, vectors, sentence_blocks, 4)
     backend = KEYWORD_BACKENDS[request.param]
     backend.create(tmp_path / backend.DIRECTORY)
     backend.write(tmp_path / backend.DIRECTORY, [], added)
@@ -176,3 +175,25 @@ def test_an_unknown_keyword_backend_is_refused_in_one_line():
 
     with pytest.raises(IndexUnavailable, match="unknown keyword backend 'lucene'"):
         keyword_backend("lucene")
+
+
+def test_the_collection_holds_outlines_and_reads_whole_letters_from_the_store(generation, monkeypatch):
+    from indexer.search import collection as collection_module
+
+    collection, _, _ = generation
+    outline = collection.outlines["CM1"]
+    assert outline.sections == [] and outline.issues[0].rationale == ""
+    assert (outline.issues[0].item, outline.issues[0].decision) == ("Physical therapy x 8", "Upheld")
+    assert collection.issue("CM1", 0).rationale == ""
+    assert collection.issue("CM1", 0, rationale=True).rationale == PT
+    whole = collection.determination("CM2")
+    assert whole.sections[0].text == MRI and whole.issues[0].rationale == MRI
+    assert list(collection.determinations) == ["CM1", "CM2"] and "CM3" not in collection.determinations
+    with pytest.raises(KeyError):
+        collection.determinations["CM3"]
+    monkeypatch.setattr(collection_module, "CACHED_LETTERS", 1)
+    letters = collection_module.Letters(collection.store, ["CM1", "CM2"])
+    first = letters["CM1"]
+    assert letters["CM1"] is first  # kept
+    letters["CM2"]
+    assert letters["CM1"] is not first and letters["CM1"] == first  # dropped, read again

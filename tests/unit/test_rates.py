@@ -34,10 +34,10 @@ class Letters:
     """The two lookups outcome_rates makes of an open collection."""
 
     def __init__(self, determinations):
-        self.determinations = {d.doc_id: d for d in determinations}
+        self.outlines = {d.doc_id: d.outline() for d in determinations}
 
     def issue(self, doc_id, index):
-        return self.determinations[doc_id].issues[index]
+        return self.outlines[doc_id].issues[index]
 
 
 def letter(doc_id, treatment, decision, reasons=(), specialty=("Orthopedic Surgery",),

@@ -10,8 +10,11 @@ import faiss
 import numpy as np
 import pytest
 
+from indexer.determination import Chunk
+from indexer.errors import IndexUnavailable
 from indexer.search import semantic
 from indexer.search.semantic import FaissSemanticIndex, build_index, recall_at, within
+from indexer.store import Embeddings, Store, StoredChunk
 
 COUNT, DIMENSION = 3000, 48
 
@@ -41,9 +44,10 @@ def written(tmp_path_factory, vectors):
     for name, threshold in (("flat", COUNT), ("hnsw", COUNT - 1)):
         directory = tmp_path_factory.mktemp(name)
         sentences = [vector[None, :].astype(np.float16) for vector in vectors]
-        FaissSemanticIndex.write(directory, list(vectors), sentences, DIMENSION,
+        FaissSemanticIndex.write(directory, Embeddings.of(list(vectors), sentences),
                                  approximate_above=threshold)
-        opened[name] = FaissSemanticIndex(directory, chunks=[], sentence_weight=0.0)
+        chunks = [StoredChunk(n, f"c{n}", f"d{n}", "s", "S", "rationale", 0, n, 1) for n in range(COUNT)]
+        opened[name] = FaissSemanticIndex(directory, chunks=chunks, sentence_weight=0.0)
     return opened
 
 
@@ -128,3 +132,81 @@ def test_recall_falls_when_the_graph_is_starved(vectors, queries, monkeypatch):
 def test_stored_vectors_come_back_from_either_index(written, vectors):
     for name in ("flat", "hnsw"):
         assert np.allclose(written[name].vectors([5, 17]), vectors[[5, 17]], atol=1e-6)
+
+
+def shared_texts(tmp_path, rows_file: bool = True) -> tuple[Store, FaissSemanticIndex]:
+    """Six chunks over three embedded texts: chunks 0, 2 and 5 share one (a templated paragraph), 1 and 4
+    another, 3 has its own. Real SQLite store, real FAISS."""
+    store = Store(tmp_path / "store.sqlite")
+    texts = ["template", "knee", "template", "spine", "knee", "template"]
+    axes = {"template": 0, "knee": 1, "spine": 2}
+    for number, text in enumerate(texts):
+        store.add_chunk(Chunk(f"c{number}", f"d{number}", "rationale-1", "Rationale", text, "rationale", 0),
+                        f"embed-{text}")
+        if not store.has_embedding(f"embed-{text}"):
+            axis = np.zeros(4, dtype=np.float32)
+            axis[axes[text]] = 1.0
+            sentences = np.stack([np.roll(axis, n) for n in range(axes[text] + 1)])  # 1, 2 and 3 sentences
+            store.save_embedding(f"embed-{text}", axis, sentences)
+    FaissSemanticIndex.write(tmp_path, store.number_chunks())
+    store.commit()
+    if not rows_file:
+        (tmp_path / semantic.ROWS).unlink()
+    return store, FaissSemanticIndex(tmp_path, store.chunks(), sentence_weight=0.0)
+
+
+def test_chunks_with_one_text_share_one_row(tmp_path):
+    _, index = shared_texts(tmp_path)
+    assert index.index.ntotal == 3  # three vectors for six chunks
+    assert index.rows.tolist() == [0, 1, 0, 2, 1, 0]  # rows in the order of their first chunk
+    found = index.search(np.array([1, 0, 0, 0], dtype=np.float32), None, 0.5)
+    assert sorted(found) == [0, 2, 5] and all(found[p] == pytest.approx(1.0) for p in found)
+    assert index.vectors([4, 3]).tolist() == [[0, 1, 0, 0], [0, 0, 1, 0]]
+
+
+def test_a_filter_keeps_only_the_allowed_chunks_of_a_shared_row(tmp_path):
+    _, index = shared_texts(tmp_path)
+    mask = np.array([False, False, True, True, False, False])
+    assert sorted(index.search(np.array([1, 0, 0, 0], dtype=np.float32), mask, 0.5)) == [2]
+    assert index.search(np.array([0, 1, 0, 0], dtype=np.float32), mask, 0.5) == {}  # 1 and 4 excluded
+
+
+def test_chunks_sharing_a_row_share_its_sentences(tmp_path):
+    store, index = shared_texts(tmp_path)
+    chunks = store.chunks()
+    assert (chunks[1].sentence_start, chunks[1].sentence_count) == (chunks[4].sentence_start, 2)
+    assert len(index.sentence_vectors) == 1 + 2 + 3  # each text's sentences stored once
+    spine = np.array([0, 0, 1, 0], dtype=np.float32)
+    assert index.sentence_similarity(3, spine).tolist() == [1.0, 0.0, 0.0]
+    blended = FaissSemanticIndex(tmp_path, chunks, sentence_weight=0.5)
+    knee_sentence = np.array([0, 0.6, 0.8, 0], dtype=np.float32)  # chunk 0.6, its second sentence 0.8
+    found = blended.search(knee_sentence, None, 0.5)
+    assert sorted(found) == [1, 3, 4] and found[1] == found[4] == pytest.approx(0.7)
+
+
+def test_the_rows_are_read_in_batches(tmp_path):
+    store, _ = shared_texts(tmp_path)
+    embeddings = store.number_chunks()
+    whole = [np.vstack(part) for part in zip(*embeddings.blocks(100), strict=True)]
+    batched = [np.vstack(part) for part in zip(*embeddings.blocks(1), strict=True)]
+    assert all(np.array_equal(a, b) for a, b in zip(whole, batched, strict=True))
+    assert embeddings.sentence_counts.tolist() == [1, 2, 3] and embeddings.count == 3
+
+
+def test_an_older_generation_without_the_row_map_reads_its_rows_as_positions(tmp_path):
+    store, _ = shared_texts(tmp_path)
+    distinct = tmp_path / "distinct"
+    distinct.mkdir()
+    vectors = [np.eye(4, dtype=np.float32)[n] for n in range(3)]
+    FaissSemanticIndex.write(distinct, Embeddings.of(vectors, [v[None, :] for v in vectors]))
+    (distinct / semantic.ROWS).unlink()
+    chunks = [StoredChunk(n, f"c{n}", f"d{n}", "s", "S", "rationale", 0, n, 1) for n in range(3)]
+    older = FaissSemanticIndex(distinct, chunks, sentence_weight=0.0)
+    assert older.rows is None
+    assert list(older.search(np.array([0, 0, 1, 0], dtype=np.float32), None, 0.5)) == [2]
+
+
+def test_a_row_map_that_does_not_fit_the_chunks_is_refused(tmp_path):
+    store, _ = shared_texts(tmp_path)
+    with pytest.raises(IndexUnavailable, match="vector_rows.npy maps 6 chunks"):
+        FaissSemanticIndex(tmp_path, store.chunks()[:5], sentence_weight=0.0)
