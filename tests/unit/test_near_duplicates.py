@@ -139,3 +139,21 @@ def test_banded_grouping_equals_datasketch_lsh():
     expected = _datasketch_groups(signatures, outcomes, 0.7)
     assert len(set(expected.values())) > 5 and len(expected) < 300  # groups, and letters in none
     assert near_duplicates.groups(signatures, outcomes, 0.7) == expected
+
+
+def test_banded_pairs_are_every_pair_sharing_a_band():
+    """The pairs made in numpy, bucket size by bucket size, are exactly those a loop over buckets makes:
+    buckets of 2 to 30 equal rows, rows in several buckets, and rows alone."""
+    rng = np.random.default_rng(3)
+    matrix = rng.integers(0, 6, size=(400, 12)).astype(np.uint64)  # 3 bands of 4: many collisions
+    matrix[rng.integers(0, 400, 30)] = matrix[7]  # one bucket of ~30 in every band
+    expected = set()
+    for band in range(3):
+        buckets = {}
+        for row in range(len(matrix)):
+            buckets.setdefault(tuple(matrix[row, band * 4:(band + 1) * 4].tolist()), []).append(row)
+        expected |= {(a, b) for members in buckets.values() for i, a in enumerate(members)
+                     for b in members[i + 1:]}
+    found = near_duplicates._banded_pairs(matrix, 3, 4)
+    assert len(expected) > 500 and found.tolist() == sorted(map(list, expected))
+    assert near_duplicates._banded_pairs(np.arange(12, dtype=np.uint64).reshape(3, 4), 1, 4).shape == (0, 2)
