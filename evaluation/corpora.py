@@ -215,3 +215,71 @@ def doc_ids(index: Path) -> list[tuple[str, str]]:
 
 def size_on_disk(directory: Path) -> int:
     return sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())
+
+
+SPREAD_NOISE = 0.33  # the noise's length beside a unit vector: each copy is ~0.95 similar to its original
+
+
+def spread(corpus: Corpus, noise: float = SPREAD_NOISE, seed: int = 0) -> Path:
+    """A copy of a pooled corpus's index in which every chunk has a vector of its own, as a real
+    collection's chunks have (194 real letters: 1,101 chunks, 1,100 distinct texts).
+
+    A pooled corpus repeats each clinical text ~25 times, and the index keeps one vector per distinct
+    text, so its vector index is ~23x smaller than a real collection's of the same size. Here each
+    chunk's vector, and each of its sentences', is the shared one plus random noise of length `noise`,
+    normalized again: the real number of vectors, crowded the way templated letters are. It measures
+    memory, latency and the approximate index at that size, not ranking quality. Reused while the
+    corpus's index is unchanged."""
+    import faiss
+    import numpy as np
+
+    from indexer.generations import IndexDir, Manifest, checksums
+    from indexer.search import semantic
+    from indexer.search.base import ranges
+    from indexer.store import Embeddings, Store
+
+    source = IndexDir(corpus.index).require()
+    target = corpus.index.with_name(corpus.index.name + "-spread")
+    stamp = {"source": source.name, "built": (source / "manifest.json").stat().st_mtime, "noise": noise,
+             "seed": seed}
+    if (target / "spread.json").exists() and json.loads((target / "spread.json").read_text()) == stamp:
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(corpus.index, target, ignore=shutil.ignore_patterns(".lock", ".staging*"))
+    generation = IndexDir(target).require()
+    distinct = faiss.read_index(str(generation / semantic.VECTORS))
+    distinct = distinct.reconstruct_n(0, distinct.ntotal)
+    rows_file = generation / semantic.ROWS
+    sentences = np.load(generation / semantic.SENTENCES)  # read whole: the file is about to be rewritten
+    store = Store(generation / "store.sqlite")
+    layout = np.array(store.db.execute("SELECT sentence_start, sentence_count FROM chunks ORDER BY position")
+                      .fetchall(), dtype=np.int64).reshape(-1, 2)
+    rows = np.load(rows_file) if rows_file.exists() else np.arange(len(layout))
+    starts, counts = layout[:, 0], layout[:, 1]
+    rng = np.random.default_rng(seed)
+
+    def jitter(vectors: np.ndarray) -> np.ndarray:
+        shake = rng.normal(size=vectors.shape)
+        shake *= noise / np.linalg.norm(shake, axis=1, keepdims=True)
+        moved = vectors + shake
+        return moved / np.linalg.norm(moved, axis=1, keepdims=True)
+
+    def blocks(batch: int):
+        for start in range(0, len(rows), batch):
+            chunk = np.arange(start, min(len(rows), start + batch))
+            block = sentences[ranges(starts[chunk], counts[chunk])].astype(np.float32)
+            yield (jitter(distinct[rows[chunk]]).astype(np.float32),
+                   (jitter(block) if len(block) else block).astype(np.float16))
+
+    own = Embeddings(np.arange(len(rows), dtype=np.int32), counts, distinct.shape[1], blocks)
+    semantic.FaissSemanticIndex.write(generation, own)
+    new_starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    store.db.executemany("UPDATE chunks SET sentence_start = ? WHERE position = ?",
+                         zip(new_starts.tolist(), range(len(rows)), strict=True))
+    store.commit()
+    store.close()
+    manifest = Manifest.load(generation)
+    manifest.files = checksums(generation)
+    manifest.save(generation)
+    (target / "spread.json").write_text(json.dumps(stamp))
+    return target

@@ -63,7 +63,8 @@ SETTINGS = [
     Setting("keyword_backend", "matrix",
             "Keyword index a build writes: matrix (BM25F over a term matrix, numpy) or whoosh."),
     Setting("approximate_above", 200000,
-            "Chunks above which the vector index is approximate (HNSW) instead of exact (flat)."),
+            "Distinct chunk texts above which the vector index is approximate (HNSW) instead of exact "
+            "(flat)."),
     Setting("token", "", "Access token the server asks for (needed to serve off loopback)."),
     Setting("allowed_hosts", "",
             "Host names the server answers to besides its address and localhost (comma-separated)."),

@@ -105,3 +105,38 @@ def test_a_second_run_reuses_the_letters_and_the_build(results):
     record = corpora.build_record(corpus)
     assert record["cached"] is True
     assert record["build"] == data["sizes"][0]["build"]
+
+
+def test_a_spread_copy_gives_every_chunk_its_own_vector_near_its_original(corpus_index, tmp_path, encoder):
+    """corpora.spread: the copy serves, every chunk has a row of its own, each vector ~0.95 similar to
+    the one its text shares, and sentences follow their chunk."""
+    import shutil
+
+    import faiss
+    import numpy as np
+
+    from indexer import settings
+    from indexer.generations import IndexDir
+    from indexer.search import semantic
+    from indexer.search.searcher import Searcher
+
+    index = tmp_path / "index-pooled"
+    shutil.copytree(corpus_index, index)
+    corpus = corpora.Corpus(0, 0, 0, tmp_path / "letters", index, tmp_path / "build.json")
+    copy = corpora.spread(corpus, noise=0.33)
+    assert corpora.spread(corpus, noise=0.33) == copy  # reused while the source is unchanged
+    original, spread = Searcher(settings.load(index=str(index)), encoder), \
+        Searcher(settings.load(index=str(copy)), encoder)
+    chunks = len(original.collection.chunks)
+    assert spread.semantic.index.ntotal == chunks and spread.semantic.rows is None
+    before = original.semantic.vectors(list(range(chunks)))
+    after = faiss.read_index(str(IndexDir(copy).require() / semantic.VECTORS)).reconstruct_n(0, chunks)
+    similarity = np.sum(before * after, axis=1)
+    assert np.allclose(np.linalg.norm(after, axis=1), 1, atol=1e-4)
+    assert 0.9 < similarity.min() and similarity.max() < 0.99
+    position = next(c.position for c in spread.collection.chunks if c.sentence_count > 1)
+    vector = original.semantic.vectors([position])[0]
+    assert np.allclose(spread.semantic.sentence_similarity(position, vector),
+                       original.semantic.sentence_similarity(position, vector), atol=0.12)
+    question = "physical therapy without functional improvement"
+    assert spread.search(question, mode="semantic").results
