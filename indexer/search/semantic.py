@@ -1,18 +1,21 @@
 """The FAISS semantic index: chunk vectors searched within a filter, and per-sentence vectors.
 
-Everything FAISS lives here: writing the chunk vectors and the sentence matrix in chunk-position
-order, opening them (memory-mapped), searching inside a mask, and the closest sentence of a chunk
-(passage-level evidence for ranking and for excerpts).
+Everything FAISS lives here: writing the vectors and the sentence matrix, opening them (memory-mapped),
+searching inside a mask, and the closest sentence of a chunk (passage-level evidence for ranking and
+for excerpts). FAISS holds one row per distinct embedded text: chunks with the same text (a templated
+paragraph, a letter issued twice) share a row, its vector and its sentence vectors, and ROWS maps each
+chunk position to its row. Outside this module everything is chunk positions: a mask allows a row when
+it allows one of the row's chunks, and a row's score comes back as its allowed chunks' scores.
 
-The index is chosen by size when it is written. Up to `approximate_above` chunks it is exact
+The index is chosen by size when it is written. Up to `approximate_above` rows it is exact
 (IndexFlatIP): a range search returns every chunk at least `cutoff` similar. Above it, it is
 approximate (IndexHNSWFlat, M=HNSW_M): HNSW has no range search, so the search asks for the
-nearest RANGE_START chunks and doubles that while the farthest one still passes the cutoff, up to
-RANGE_LIMIT; then it keeps those passing the cutoff. So an approximate index returns at most the
-RANGE_LIMIT best chunks above the cutoff per query (facet counts over semantic matches are counts
+nearest RANGE_START rows and doubles that while the farthest one still passes the cutoff, up to
+RANGE_LIMIT; then it keeps those passing the cutoff. So an approximate index returns the chunks of at
+most the RANGE_LIMIT best rows above the cutoff per query (facet counts over semantic matches are counts
 over those), and may miss a few true neighbours (see `recall_at`). Filters are
-applied inside the search in both (an IDSelector over the allowed positions, so a filter never
-empties a top-k afterwards); a filter that allows few chunks is searched exactly over them alone.
+applied inside the search in both (an IDSelector over the allowed rows, so a filter never
+empties a top-k afterwards); a filter that allows few rows is searched exactly over them alone.
 """
 
 from __future__ import annotations
