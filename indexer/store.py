@@ -41,9 +41,9 @@ CREATE TABLE IF NOT EXISTS near_duplicates (doc_id TEXT PRIMARY KEY, group_id TE
 
 @dataclass(frozen=True, slots=True)
 class StoredChunk:
-    """A chunk as the read side knows it; position is its place in FAISS and in chunk order. A server
-    holds one per chunk (slots, and the names chunks repeat stored once: 382,624 of them took 270 MB
-    as plain dataclasses, now ?)."""
+    """A chunk as the read side knows it; position is its place in chunk order (every score array's
+    index). A server holds one per chunk, so slots and one string per repeated name: 382,624 chunks
+    take about 105 MB."""
 
     position: int
     chunk_id: str
