@@ -210,3 +210,12 @@ def test_a_row_map_that_does_not_fit_the_chunks_is_refused(tmp_path):
     store, _ = shared_texts(tmp_path)
     with pytest.raises(IndexUnavailable, match="vector_rows.npy maps 6 chunks"):
         FaissSemanticIndex(tmp_path, store.chunks()[:5], sentence_weight=0.0)
+
+
+def test_a_flat_index_keeps_the_best_rows_above_the_cutoff(written, queries, monkeypatch):
+    everything = within(written["flat"].index, queries[0], 0.0, None)
+    assert len(everything) > 100
+    monkeypatch.setattr(semantic, "EXACT_LIMIT", 10)
+    best = within(written["flat"].index, queries[0], 0.0, None)
+    assert sorted(best.values(), reverse=True) == sorted(everything.values(), reverse=True)[:10]
+    assert set(best) <= set(everything)
