@@ -125,6 +125,7 @@ def test_recall_falls_when_the_graph_is_starved(vectors, queries, monkeypatch):
     monkeypatch.setattr(semantic, "HNSW_M", 2)
     monkeypatch.setattr(semantic, "HNSW_EF_CONSTRUCTION", 4)
     monkeypatch.setattr(semantic, "RANGE_START", 10)
+    monkeypatch.setattr(semantic, "HNSW_EF_SEARCH", 10)
     starved = build_index(vectors, approximate_above=0)
     assert recall_at(starved, queries, k=10) < 0.9
 
@@ -219,3 +220,15 @@ def test_a_flat_index_keeps_the_best_rows_above_the_cutoff(written, queries, mon
     best = within(written["flat"].index, queries[0], 0.0, None)
     assert sorted(best.values(), reverse=True) == sorted(everything.values(), reverse=True)[:10]
     assert set(best) <= set(everything)
+
+
+def test_more_search_effort_finds_more_of_a_weak_graphs_true_neighbours(vectors, queries, monkeypatch):
+    monkeypatch.setattr(semantic, "HNSW_M", 8)
+    monkeypatch.setattr(semantic, "HNSW_EF_CONSTRUCTION", 16)
+    monkeypatch.setattr(semantic, "RANGE_START", 10)
+    weak = build_index(vectors, approximate_above=0)
+    monkeypatch.setattr(semantic, "HNSW_EF_SEARCH", 10)
+    hurried = recall_at(weak, queries, k=10)
+    monkeypatch.setattr(semantic, "HNSW_EF_SEARCH", 300)
+    careful = recall_at(weak, queries, k=10)
+    assert hurried < 0.9 <= careful
