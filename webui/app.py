@@ -29,8 +29,9 @@ SECURITY_HEADERS = {
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: defaults, then instance/config.py, then the caller's overrides."""
+    instance = os.environ.get("PRECEDENT_INSTANCE")
     app = Flask(__name__, instance_relative_config=True,
-                instance_path=os.environ.get("PRECEDENT_INSTANCE") or None)
+                instance_path=os.path.abspath(instance) if instance else None)  # Flask wants it absolute
     app.config.from_mapping(
         PRECEDENT=config.load(),
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,

@@ -194,3 +194,12 @@ def test_json_nested_deeper_than_python_recurses_is_a_400(client):
     deep = '{"message": ' + "[" * 20000 + "]" * 20000 + "}"
     response = client.post("/api/chat", data=deep, content_type="application/json")
     assert response.status_code == 400 and "nested" in response.get_json()["error"]
+
+
+def test_a_relative_instance_folder_is_read_from_the_working_directory(tmp_path, monkeypatch):
+    from webui.app import create_app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PRECEDENT_INSTANCE", "instance")
+    app = create_app({"TESTING": True})
+    assert app.instance_path == str(tmp_path / "instance") and (tmp_path / "instance").is_dir()
