@@ -220,7 +220,7 @@ def size_on_disk(directory: Path) -> int:
 SPREAD_NOISE = 0.33  # the noise's length beside a unit vector: each copy is ~0.95 similar to its original
 
 
-def spread(corpus: Corpus, noise: float = SPREAD_NOISE, seed: int = 0) -> Path:
+def spread(corpus: Corpus, noise: float = SPREAD_NOISE, seed: int = 0) -> tuple[Path, bool]:
     """A copy of a pooled corpus's index in which every chunk has a vector of its own, as a real
     collection's chunks have (194 real letters: 1,101 chunks, 1,100 distinct texts).
 
@@ -229,7 +229,7 @@ def spread(corpus: Corpus, noise: float = SPREAD_NOISE, seed: int = 0) -> Path:
     chunk's vector, and each of its sentences', is the shared one plus random noise of length `noise`,
     normalized again: the real number of vectors, crowded the way templated letters are. It measures
     memory, latency and the approximate index at that size, not ranking quality. Reused while the
-    corpus's index is unchanged."""
+    corpus's index is unchanged; returns the copy's index folder and whether it was written now."""
     import faiss
     import numpy as np
 
@@ -243,7 +243,7 @@ def spread(corpus: Corpus, noise: float = SPREAD_NOISE, seed: int = 0) -> Path:
     stamp = {"source": source.name, "built": (source / "manifest.json").stat().st_mtime, "noise": noise,
              "seed": seed}
     if (target / "spread.json").exists() and json.loads((target / "spread.json").read_text()) == stamp:
-        return target
+        return target, False
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(corpus.index, target, ignore=shutil.ignore_patterns(".lock", ".staging*"))
     generation = IndexDir(target).require()
@@ -282,4 +282,4 @@ def spread(corpus: Corpus, noise: float = SPREAD_NOISE, seed: int = 0) -> Path:
     manifest.files = checksums(generation)
     manifest.save(generation)
     (target / "spread.json").write_text(json.dumps(stamp))
-    return target
+    return target, True

@@ -123,8 +123,8 @@ def test_a_spread_copy_gives_every_chunk_its_own_vector_near_its_original(corpus
     index = tmp_path / "index-pooled"
     shutil.copytree(corpus_index, index)
     corpus = corpora.Corpus(0, 0, 0, tmp_path / "letters", index, tmp_path / "build.json")
-    copy = corpora.spread(corpus, noise=0.33)
-    assert corpora.spread(corpus, noise=0.33) == copy  # reused while the source is unchanged
+    copy, written = corpora.spread(corpus, noise=0.33)
+    assert written and corpora.spread(corpus, noise=0.33) == (copy, False)  # reused while unchanged
     original, spread = Searcher(settings.load(index=str(index)), encoder), \
         Searcher(settings.load(index=str(copy)), encoder)
     chunks = len(original.collection.chunks)
