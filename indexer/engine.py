@@ -147,6 +147,15 @@ class Engine:
             raise NotFound(f"no determination {doc_id!r} in the index")
         return found
 
+    def newest(self, doc_ids: list[str], most: int | None = None) -> list[Determination]:
+        """The `most` newest of these determinations (all by default), whole, newest decision first and
+        undated ones last: sorted by their outlines, so only the letters returned are read whole."""
+        with self._held():
+            collection = self.searcher().collection
+            known = [collection.outlines[d] for d in doc_ids if d in collection.outlines]
+            known.sort(key=lambda d: (d.decision_date or "", d.doc_id), reverse=True)
+            return [collection.determination(d.doc_id) for d in known[:most]]
+
     def marked_sections(self, determination: Determination, query: str | None) -> dict[str, str]:
         """Each section's HTML with the query's words marked."""
         return {s.id: mark_words(s.text, query) for s in determination.sections}

@@ -23,7 +23,8 @@ from pathlib import Path
 from .errors import IndexUnavailable
 from .settings import Settings
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 6: one FAISS row per distinct chunk text, vector_rows.npy maps chunks to rows
+READABLE_SCHEMAS = {5, 6}  # a schema-5 generation has no row map: its rows are the chunk positions
 KEEP_GENERATIONS = 2
 GENERATION_NAME = re.compile(r"gen-\d{6}")
 REBUILD = "rebuild with 'precedent index'"
@@ -58,7 +59,7 @@ class Manifest:
     def check(self, settings: Settings) -> None:
         """Refuse an index that this code or this model cannot read correctly."""
         model = settings.model
-        if self.schema_version != SCHEMA_VERSION:
+        if self.schema_version not in READABLE_SCHEMAS:
             raise IndexUnavailable(
                 f"index schema {self.schema_version} does not match this version of Precedent "
                 f"({SCHEMA_VERSION}): rebuild it with 'precedent index'")

@@ -167,15 +167,15 @@ class Watchlist:
         finally:
             store.close()
 
-    def letters(self, search_id: int) -> tuple[SavedSearch, list[Determination]]:
-        """A saved search and every letter it matches, newest decision first (undated ones last)."""
+    def letters(self, search_id: int, most: int | None = None) -> tuple[SavedSearch, list[Determination]]:
+        """A saved search and the `most` newest letters it matches (all by default), newest decision
+        first (undated ones last)."""
         store = self._store()
         try:
             search = store.get(search_id)
         finally:
             store.close()
-        letters = [self.engine.determination(doc_id) for doc_id in self._matches(search)]
-        return search, sorted(letters, key=lambda d: (d.decision_date or "", d.doc_id), reverse=True)
+        return search, self.engine.newest(self._matches(search), most)
 
 
 def _with_new(search: SavedSearch, matches: list[str], seen: set[str]) -> SavedSearch:

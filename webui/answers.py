@@ -207,8 +207,8 @@ def look_at_saved_answer(search_id: int) -> dict:
     return {**answer, "saved": search.to_dict(), "message_text": search.query}
 
 
-def saved_letters(search_id: int):
-    return get_engine().watchlist().letters(search_id)
+def saved_letters(search_id: int, most: int | None = None):
+    return get_engine().watchlist().letters(search_id, most)
 
 
 def health() -> tuple[dict, int]:

@@ -85,7 +85,7 @@ def saved_search(search_id):
 
 @bp.get("/saved/<int:search_id>.atom")
 def saved_feed(search_id):
-    search, letters = answers.saved_letters(search_id)
+    search, letters = answers.saved_letters(search_id, feeds.MOST_ENTRIES)
     return Response(feeds.atom(search, letters, request.url_root), mimetype="application/atom+xml")
 
 

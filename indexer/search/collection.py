@@ -7,6 +7,7 @@ is five sixths of a real letter's size and is read from the store when a page or
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from functools import cached_property
@@ -27,18 +28,20 @@ class Letters(Mapping):
     def __init__(self, store: Store, doc_ids: list[str]):
         self.store, self._doc_ids, self._known = store, doc_ids, set(doc_ids)
         self._read: OrderedDict[str, Determination] = OrderedDict()
+        self._lock = threading.Lock()  # the engine serialises queries; this keeps the cache whole anyway
 
     def __getitem__(self, doc_id: str) -> Determination:
-        if doc_id in self._read:
-            self._read.move_to_end(doc_id)
-            return self._read[doc_id]
-        found = self.store.determination(doc_id) if doc_id in self._known else None
-        if found is None:
-            raise KeyError(doc_id)
-        self._read[doc_id] = found
-        if len(self._read) > CACHED_LETTERS:
-            self._read.popitem(last=False)
-        return found
+        with self._lock:
+            if doc_id in self._read:
+                self._read.move_to_end(doc_id)
+                return self._read[doc_id]
+            found = self.store.determination(doc_id) if doc_id in self._known else None
+            if found is None:
+                raise KeyError(doc_id)
+            self._read[doc_id] = found
+            if len(self._read) > CACHED_LETTERS:
+                self._read.popitem(last=False)
+            return found
 
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._known

@@ -290,7 +290,7 @@ def _rows(path: Path, chunks: int, vectors: int) -> np.ndarray | None:
     if not path.exists():
         return None
     rows = np.load(path).astype(np.int64)
-    if len(rows) != chunks or (len(rows) and rows.max() >= vectors):
+    if len(rows) != chunks or (len(rows) and (rows.max() >= vectors or rows.min() < 0)):
         raise IndexUnavailable(f"{path.name} maps {len(rows)} chunks into {vectors} vectors but the index "
                                f"holds {chunks} chunks; {REBUILD}")
     return None if len(rows) == vectors and np.array_equal(rows, np.arange(vectors)) else rows

@@ -33,6 +33,18 @@ def test_contrast_finds_both_sides_for_the_questions_treatment(searcher):
     assert aspects["reasons"].upheld == "; ".join(upheld_issue.reasons)
 
 
+def test_differences_read_the_whole_rationale_not_the_outline(searcher):
+    """What a guideline allows is read from a rationale's sentences, which the server's letter outlines
+    leave out: the contrast reads the whole item."""
+    contrast = for_question(searcher, QUESTION)
+    allows = {d.aspect: d for d in contrast.differences}["guideline allows"]
+    best = contrast.overturned[0]
+    assert allows.overturned != "not stated"
+    whole = searcher.collection.issue(best.doc_id, best.issue_index, rationale=True)
+    assert allows.overturned in whole.rationale
+    assert searcher.collection.issue(best.doc_id, best.issue_index).rationale == ""
+
+
 def test_a_reason_filter_is_swapped_for_its_counterpart_on_the_other_side(searcher):
     contrast = for_question(searcher, "physical therapy",
                             {"reason": "no functional improvement documented", "decision": "Upheld"})

@@ -171,3 +171,22 @@ def test_a_saved_question_with_control_characters_keeps_its_feed_valid_xml(saved
     search = client.post("/api/saved", json={"query": "knee\u0000 MRI\u0007", "filters": {}}).get_json()[0]
     feed = ET.fromstring(client.get(f"/saved/{search['id']}.atom").data)  # raises if not XML
     assert "knee MRI" in feed.findtext(f"{ATOM}title")
+
+
+def test_the_feed_holds_the_newest_letters_and_reads_only_those_whole(saved_client, monkeypatch):
+    from webui import feeds
+
+    client, add_letter = saved_client
+    search = client.post("/api/saved", json={"query": KNEE, "filters": {}}).get_json()[0]
+    every = ET.fromstring(client.get(f"/saved/{search['id']}.atom").data).findall(f"{ATOM}entry")
+    assert len(every) > 2
+    monkeypatch.setattr(feeds, "MOST_ENTRIES", 2)
+    engine = client.application.extensions["precedent.engine"]
+    read = []
+    letters = engine.searcher().collection.determinations
+    monkeypatch.setattr(letters.store, "determination",
+                        lambda doc_id, real=letters.store.determination: read.append(doc_id) or real(doc_id))
+    letters._read.clear()
+    newest = ET.fromstring(client.get(f"/saved/{search['id']}.atom").data).findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}id") for e in newest] == [e.findtext(f"{ATOM}id") for e in every[:2]]
+    assert len(read) == 2

@@ -197,3 +197,22 @@ def test_the_collection_holds_outlines_and_reads_whole_letters_from_the_store(ge
     assert letters["CM1"] is first  # kept
     letters["CM2"]
     assert letters["CM1"] is not first and letters["CM1"] == first  # dropped, read again
+
+
+@pytest.mark.parametrize(("schema", "readable"), [(4, False), (5, True), (6, True), (7, False)])
+def test_generations_of_schema_5_are_read_and_others_refused(tmp_path, schema, readable):
+    """Schema 6 added the row map; a schema-5 generation has none and its rows are its chunk positions
+    (read by the test above). A server older than 6 refuses a schema-6 generation instead of reading
+    rows as positions."""
+    from indexer import settings
+    from indexer.errors import IndexUnavailable
+    from indexer.generations import SCHEMA_VERSION, Manifest
+
+    config = settings.load(index=str(tmp_path))
+    manifest = Manifest(schema, config.model, 384, config.chunk_words, config.chunk_overlap, 0, 0, {})
+    assert SCHEMA_VERSION == 6
+    if readable:
+        manifest.check(config)
+    else:
+        with pytest.raises(IndexUnavailable, match=f"index schema {schema} does not match"):
+            manifest.check(config)

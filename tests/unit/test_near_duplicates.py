@@ -121,11 +121,13 @@ def _datasketch_groups(signatures, outcomes, threshold):
     return {d: min(g) for g in members.values() if len(g) > 1 for d in g}
 
 
-def test_banded_grouping_equals_datasketch_lsh():
+@pytest.mark.parametrize("pairs_at_once", [near_duplicates.PAIRS_AT_ONCE, 7], ids=["one-batch", "of-7"])
+def test_banded_grouping_equals_datasketch_lsh(monkeypatch, pairs_at_once):
     """groups() bands the signatures over one array; it must find exactly what datasketch's LSH finds,
     over templates edited a little, a lot, decided either way, and unrelated letters."""
     import random
 
+    monkeypatch.setattr(near_duplicates, "PAIRS_AT_ONCE", pairs_at_once)
     rng = random.Random(5)
     words = [f"w{n}" for n in range(400)]
     base = [[rng.choice(words) for _ in range(120)] for _ in range(12)]
