@@ -221,3 +221,16 @@ def test_which_questions_only_name_a_decision():
 def test_a_decision_with_what_was_decided_still_searches(searcher):
     response = searcher.search("upheld physical therapy")
     assert response.total > 0 and response.message is None
+
+
+def test_a_warmed_engine_has_done_the_first_questions_work(corpus_index, encoder):
+    """Engine.warm (serve and each worker call it before listening) answers one question: the
+    vocabulary's patterns are compiled and the collection's tables built before a reviewer asks."""
+    from indexer import settings, vocabulary
+    from indexer.engine import Engine
+
+    vocabulary._treatment_index.cache_clear()
+    engine = Engine(settings.load(index=str(corpus_index)), encoder=encoder)
+    engine.warm()
+    assert vocabulary._treatment_index.cache_info().currsize == 1
+    assert "tables" in engine.searcher().collection.__dict__  # the cached property, built
