@@ -1,8 +1,9 @@
 """The determinations and chunks of one open generation, as the read side looks them up.
 
 Every letter's outline (its header, reviewer and disputed items, without the text) is held in memory:
-ranking, filters, facets and rates read it for every match. The whole letter, sections and rationales,
-is five sixths of a real letter's size and is read from the store when a page or an excerpt asks for it.
+ranking, filters, facets, rates and excerpts read it for every match. The whole letter, sections and
+rationales, is five sixths of a real letter's size and is read from the store when a determination page,
+a feed, a similar-case source or a contrast asks for it.
 """
 
 from __future__ import annotations
